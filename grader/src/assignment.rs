@@ -1,0 +1,370 @@
+//! Assignments as data: the spec file of each exercise and where specs come from.
+//!
+//! An assignment is a folder `assignments/<name>/` holding `assignment.yaml`
+//! (the contract's signature, thread counts, limits and the points of each test
+//! group), a statement, a starter and a reference solution. The three built-in
+//! folders are compiled into the binary, so an installed grader needs nothing
+//! beside it; `--assignments DIR` reads an instructor's own folder instead.
+//! This module only loads and checks specs; the cases behind each named case
+//! live in `exercises`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::exercises::{self, Exercise};
+
+/// One assignment, loaded and checked.
+pub struct Assignment {
+    pub name: String,
+    pub spec: Spec,
+    pub signature: Signature,
+    pub exercise: &'static dyn Exercise,
+    /// The reference solution's source, used only by `grader validate` and the tests.
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub title: String,
+    /// The function every submission must define, written as the student writes it.
+    pub signature: String,
+    /// Which built-in case generator serves this spec; defaults to the folder's name.
+    #[serde(default)]
+    pub exercise: Option<String>,
+    /// Every case marked `across_thread_counts` runs once per count.
+    pub thread_counts: Vec<usize>,
+    #[serde(default)]
+    pub limits: Limits,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Wall-clock limit of one test's process.
+    pub timeout_secs: f64,
+    /// Wall-clock limit of compiling the submission.
+    pub build_timeout_secs: f64,
+    /// How much of each output stream is kept; the rest is counted and dropped.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { timeout_secs: 5.0, build_timeout_secs: 120.0, output_bytes: 64 * 1024 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The chapter's own examples.
+    Example,
+    /// Seeded cases: random sizes and values, and the edges.
+    Correctness,
+    /// How many threads the function really spawned.
+    Parallelism,
+    /// What the program's `fn main` prints.
+    Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Visible,
+    Hidden,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub kind: Kind,
+    pub visibility: Visibility,
+    /// Shared evenly by the group's tests.
+    pub points: f64,
+    #[serde(default)]
+    pub cases: Vec<CaseSpec>,
+    /// For the output group: what `fn main` must print.
+    #[serde(default)]
+    pub expected_stdout: Option<String>,
+    /// For the output group: the hint shown when the output differs.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    pub name: String,
+    #[serde(default)]
+    pub across_thread_counts: bool,
+    pub hint: String,
+}
+
+impl Assignment {
+    pub fn max_score(&self) -> f64 {
+        self.spec.groups.iter().map(|group| group.points).sum()
+    }
+}
+
+/// The contract's function signature, parsed from the spec.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub text: String,
+    pub function: String,
+    pub params: Vec<Param>,
+    pub returns: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub ty: String,
+}
+
+impl Signature {
+    /// Parses `fn name(a: T, b: U) -> R`.
+    pub fn parse(text: &str) -> Result<Signature> {
+        let text = text.trim();
+        let rest = text.strip_prefix("fn ").context("a signature starts with `fn `")?;
+        let open = rest.find('(').context("a signature has a parameter list")?;
+        let close = matching_paren(rest, open).context("a signature's parameter list is closed")?;
+        let function = rest[..open].trim().to_string();
+        if function.is_empty() || !function.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            bail!("`{function}` is not a function name");
+        }
+        let returns = rest[close + 1..].trim().strip_prefix("->").context("a signature names its return type")?;
+        let mut params = Vec::new();
+        for piece in split_top_level(&rest[open + 1..close]) {
+            let (name, ty) = piece.split_once(':').with_context(|| format!("parameter `{piece}` has no type"))?;
+            params.push(Param { name: name.trim().to_string(), ty: ty.trim().to_string() });
+        }
+        Ok(Signature { text: text.to_string(), function, params, returns: returns.trim().to_string() })
+    }
+
+    /// The type of a function pointer with this signature: `fn(&[u64], usize) -> u64`.
+    pub fn pointer_type(&self) -> String {
+        let params: Vec<&str> = self.params.iter().map(|param| param.ty.as_str()).collect();
+        format!("fn({}) -> {}", params.join(", "), self.returns)
+    }
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (index, c) in text.char_indices().skip_while(|&(index, _)| index < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits on the commas that are not inside brackets.
+fn split_top_level(list: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in list.chars() {
+        match c {
+            '(' | '[' | '<' => depth += 1,
+            ')' | ']' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                pieces.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    pieces.push(current);
+    pieces.into_iter().map(|piece| piece.trim().to_string()).filter(|piece| !piece.is_empty()).collect()
+}
+
+/// Where assignments come from: the built-in ones or an instructor's folder.
+pub enum Catalog {
+    BuiltIn,
+    Folder(PathBuf),
+}
+
+struct BuiltIn {
+    name: &'static str,
+    spec: &'static str,
+    reference: &'static str,
+}
+
+macro_rules! built_in {
+    ($($name:literal),*) => {
+        &[$(BuiltIn {
+            name: $name,
+            spec: include_str!(concat!("../../assignments/", $name, "/assignment.yaml")),
+            reference: include_str!(concat!("../../assignments/", $name, "/reference.rs")),
+        }),*]
+    };
+}
+
+const BUILT_IN: &[BuiltIn] = built_in!("parallel_sum", "worker_pool", "row_maxima");
+
+impl Catalog {
+    pub fn names(&self) -> Result<Vec<String>> {
+        match self {
+            Catalog::BuiltIn => Ok(BUILT_IN.iter().map(|built_in| built_in.name.to_string()).collect()),
+            Catalog::Folder(dir) => {
+                let entries = std::fs::read_dir(dir)
+                    .with_context(|| format!("cannot read the assignments folder `{}`", dir.display()))?;
+                let mut names: Vec<String> = entries
+                    .filter_map(|entry| entry.ok())
+                    .filter(|entry| entry.path().join("assignment.yaml").is_file())
+                    .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+                    .collect();
+                names.sort();
+                Ok(names)
+            }
+        }
+    }
+
+    pub fn load(&self, name: &str) -> Result<Assignment> {
+        let known = self.names()?;
+        if !known.iter().any(|known| known == name) {
+            bail!("unknown assignment `{name}`: choose one of {} (see `grader list`)", known.join(", "));
+        }
+        match self {
+            Catalog::BuiltIn => {
+                let built_in = BUILT_IN.iter().find(|built_in| built_in.name == name).context("built-in assignment")?;
+                parse(name, built_in.spec, Path::new("assignments").join(name).join("assignment.yaml"))
+                    .map(|assignment| Assignment { reference: Some(built_in.reference.to_string()), ..assignment })
+            }
+            Catalog::Folder(dir) => {
+                let folder = dir.join(name);
+                let spec_path = folder.join("assignment.yaml");
+                let text = std::fs::read_to_string(&spec_path)
+                    .with_context(|| format!("cannot read `{}`", spec_path.display()))?;
+                let reference = std::fs::read_to_string(folder.join("reference.rs")).ok();
+                parse(name, &text, spec_path).map(|assignment| Assignment { reference, ..assignment })
+            }
+        }
+    }
+
+    pub fn load_all(&self) -> Result<Vec<Assignment>> {
+        self.names()?.iter().map(|name| self.load(name)).collect()
+    }
+}
+
+fn parse(name: &str, text: &str, path: PathBuf) -> Result<Assignment> {
+    let invalid = || format!("`{}` is not a valid assignment spec", path.display());
+    let spec: Spec = serde_norway::from_str(text).map_err(|error| anyhow::anyhow!(one_line(&error.to_string()))).with_context(invalid)?;
+    let signature = Signature::parse(&spec.signature).with_context(invalid)?;
+    let exercise_name = spec.exercise.clone().unwrap_or_else(|| name.to_string());
+    let exercise = exercises::find(&exercise_name)
+        .with_context(|| format!("no built-in case generator is called `{exercise_name}`"))
+        .with_context(invalid)?;
+    check(&spec, exercise).with_context(invalid)?;
+    Ok(Assignment { name: name.to_string(), spec, signature, exercise, reference: None })
+}
+
+fn check(spec: &Spec, exercise: &dyn Exercise) -> Result<()> {
+    if spec.thread_counts.is_empty() {
+        bail!("`thread_counts` is empty");
+    }
+    if let Some(count) = spec.thread_counts.iter().find(|&&count| count > 1024) {
+        bail!("thread count {count} is over 1024");
+    }
+    let limits = &spec.limits;
+    for (field, value) in [("timeout_secs", limits.timeout_secs), ("build_timeout_secs", limits.build_timeout_secs)] {
+        if !(value.is_finite() && value > 0.0 && value <= 3600.0) {
+            bail!("`limits.{field}` must be between 0 and 3600 seconds, not {value}");
+        }
+    }
+    let mut seen_kinds = BTreeMap::new();
+    for group in &spec.groups {
+        if !(group.points.is_finite() && group.points >= 0.0) {
+            bail!("the {:?} group's points must be zero or more", group.kind);
+        }
+        if seen_kinds.insert(group.kind, ()).is_some() {
+            bail!("two groups of kind {:?}", group.kind);
+        }
+        match group.kind {
+            Kind::Output => {
+                if group.expected_stdout.is_none() {
+                    bail!("the output group needs `expected_stdout`");
+                }
+            }
+            _ => {
+                if group.cases.is_empty() {
+                    bail!("the {:?} group has no cases", group.kind);
+                }
+                for case in &group.cases {
+                    if !exercise.case_names().contains(&case.name.as_str()) {
+                        bail!(
+                            "unknown case `{}`: this exercise's cases are {}",
+                            case.name,
+                            exercise.case_names().join(", ")
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_contracts() {
+        let sum = Signature::parse("fn parallel_sum(data: &[u64], chunks: usize) -> u64").unwrap();
+        assert_eq!(sum.function, "parallel_sum");
+        assert_eq!(sum.params.len(), 2);
+        assert_eq!(sum.pointer_type(), "fn(&[u64], usize) -> u64");
+        let pool = Signature::parse("fn worker_pool(jobs: Vec<u32>, workers: usize) -> Vec<(u32, u32)>").unwrap();
+        assert_eq!(pool.returns, "Vec<(u32, u32)>");
+        let rows = Signature::parse("fn row_maxima(matrix: &[Vec<i32>]) -> Vec<i32>").unwrap();
+        assert_eq!(rows.params[0].ty, "&[Vec<i32>]");
+    }
+
+    #[test]
+    fn rejects_a_signature_without_return_type() {
+        assert!(Signature::parse("fn f(a: u32)").is_err());
+        assert!(Signature::parse("parallel_sum(a: u32) -> u32").is_err());
+    }
+
+    #[test]
+    fn every_built_in_assignment_loads() {
+        let assignments = Catalog::BuiltIn.load_all().unwrap();
+        assert_eq!(assignments.len(), 3);
+        for assignment in assignments {
+            assert!(assignment.max_score() > 0.0, "{}", assignment.name);
+        }
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_known_ones() {
+        let error = Catalog::BuiltIn.load("parallel_product").err().unwrap().to_string();
+        assert!(error.contains("parallel_sum, worker_pool, row_maxima"), "{error}");
+    }
+
+    #[test]
+    fn a_malformed_spec_is_one_line() {
+        let error = parse("parallel_sum", "title: [unclosed", PathBuf::from("x/assignment.yaml")).err().unwrap();
+        let text = format!("{error:#}");
+        assert!(text.contains("x/assignment.yaml"), "{text}");
+        assert!(!text.contains('\n'), "{text}");
+    }
+}

@@ -1,0 +1,138 @@
+//! The test plan: every test a grading runs, with its expected result already
+//! computed by the grader.
+//!
+//! Built from the assignment's spec and the seed alone, before anything of the
+//! student's runs, so the same seed always plans the same tests with the same
+//! inputs. Each case marked `across_thread_counts` becomes one test per
+//! thread count; a group's points are shared evenly by its tests.
+
+use crate::assignment::{Assignment, Kind, Visibility};
+use crate::exercises::PlannedCase;
+use crate::rng::Rng;
+
+pub struct PlannedTest {
+    /// `correctness/remainder/threads=8`, `output/program`, …
+    pub name: String,
+    pub kind: Kind,
+    pub visibility: Visibility,
+    pub max_score: f64,
+    pub hint: String,
+    /// " with 8 threads", " on 8 rows" or nothing: the setting messages refer to.
+    pub setting: String,
+    pub check: Check,
+}
+
+pub enum Check {
+    /// Call the function once with a generated case.
+    Call(PlannedCase),
+    /// Run the program's `fn main` and compare what it prints.
+    Program { expected_stdout: String },
+}
+
+impl PlannedTest {
+    pub fn threads(&self) -> Option<usize> {
+        match &self.check {
+            Check::Call(case) => case.threads,
+            Check::Program { .. } => None,
+        }
+    }
+}
+
+pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
+    let exercise = assignment.exercise;
+    let label = if exercise.takes_thread_count() { "threads" } else { "rows" };
+    let mut tests = Vec::new();
+    for group in &assignment.spec.groups {
+        let first = tests.len();
+        let kind_name = kind_name(group.kind);
+        if group.kind == Kind::Output {
+            tests.push(PlannedTest {
+                name: format!("{kind_name}/program"),
+                kind: group.kind,
+                visibility: group.visibility,
+                max_score: 0.0,
+                hint: group.hint.clone().unwrap_or_default(),
+                setting: String::new(),
+                check: Check::Program { expected_stdout: group.expected_stdout.clone().unwrap_or_default() },
+            });
+        }
+        for case in &group.cases {
+            let counts: Vec<Option<usize>> = if case.across_thread_counts {
+                assignment.spec.thread_counts.iter().copied().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for count in counts {
+                let name = match count {
+                    Some(count) => format!("{kind_name}/{}/{label}={count}", case.name),
+                    None => format!("{kind_name}/{}", case.name),
+                };
+                let across = count.is_some();
+                let count = count.unwrap_or(0);
+                let planned = exercise.plan_case(&case.name, count, &mut Rng::for_case(seed, &case.name, count));
+                let setting = match planned.threads {
+                    Some(1) => " with 1 thread".to_string(),
+                    Some(threads) => format!(" with {threads} threads"),
+                    None if across => format!(" on {count} {label}"),
+                    None => String::new(),
+                };
+                tests.push(PlannedTest {
+                    name,
+                    kind: group.kind,
+                    visibility: group.visibility,
+                    max_score: 0.0,
+                    hint: case.hint.clone(),
+                    setting,
+                    check: Check::Call(planned),
+                });
+            }
+        }
+        let share = group.points / (tests.len() - first).max(1) as f64;
+        for test in &mut tests[first..] {
+            test.max_score = share;
+        }
+    }
+    tests
+}
+
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Example => "example",
+        Kind::Correctness => "correctness",
+        Kind::Parallelism => "parallelism",
+        Kind::Output => "output",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assignment::Catalog;
+
+    #[test]
+    fn the_same_seed_plans_the_same_tests_and_points_add_up() {
+        for assignment in Catalog::BuiltIn.load_all().unwrap() {
+            let first = plan(&assignment, 42);
+            let again = plan(&assignment, 42);
+            let other = plan(&assignment, 43);
+            let args = |tests: &[PlannedTest]| -> Vec<Vec<u8>> {
+                tests
+                    .iter()
+                    .filter_map(|test| match &test.check {
+                        Check::Call(case) => Some(case.args.clone()),
+                        Check::Program { .. } => None,
+                    })
+                    .collect()
+            };
+            assert_eq!(args(&first), args(&again));
+            assert_ne!(args(&first), args(&other));
+            let total: f64 = first.iter().map(|test| test.max_score).sum();
+            assert!((total - assignment.max_score()).abs() < 1e-9);
+            let names: std::collections::BTreeSet<_> = first.iter().map(|test| &test.name).collect();
+            assert_eq!(names.len(), first.len(), "test names are unique");
+            for count in [1, 2, 3, 4, 8, 16, 64] {
+                assert!(first.iter().any(|test| test.name.ends_with(&format!("={count}"))));
+            }
+        }
+    }
+}

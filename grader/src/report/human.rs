@@ -1,0 +1,178 @@
+//! The terminal report: what a student reads after `grader grade`.
+//!
+//! Passing tests are counted per group; each failing test gets its own lines
+//! with what happened, the diff where there is one, and the hint. Colour only
+//! when writing to a terminal.
+
+use std::fmt::Write as _;
+
+use super::{BuildStatus, Report, Status, TestReport, points};
+use crate::assignment::Kind;
+use crate::plan::kind_name;
+
+/// Build logs longer than this are cut in the terminal; the JSON keeps them whole.
+const LOG_LINES: usize = 60;
+/// Diff lines shown per failure in the terminal; the JSON keeps more.
+const DIFF_LINES: usize = 16;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn good(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    fn bad(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    fn warn(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+/// `command` is how to grade this submission again with the same seed.
+pub fn render(report: &Report, color: bool, command: &str) -> String {
+    let style = Style { color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.bold(&format!("{}: {}", report.assignment, report.title)));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "submission {}   seed {}   {:.1} s",
+            report.submission,
+            report.seed,
+            report.duration_ms as f64 / 1000.0
+        ))
+    );
+    out.push('\n');
+    render_build(report, &style, &mut out);
+    if report.build.status == BuildStatus::Ok {
+        for kind in [Kind::Example, Kind::Correctness, Kind::Parallelism, Kind::Output] {
+            let tests: Vec<&TestReport> = report.tests.iter().filter(|test| test.kind == kind).collect();
+            if !tests.is_empty() {
+                render_group(kind, &tests, &style, &mut out);
+            }
+        }
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {note}", style.warn("note:"));
+    }
+    out.push('\n');
+    let score = format!("Score: {} / {}", points(report.score), points(report.max_score));
+    let _ = writeln!(out, "{}", if report.full_marks() { style.good(&style.bold(&score)) } else { style.bold(&score) });
+    let _ = writeln!(out, "{}", style.dim(&format!("Grade again with the same inputs: {command}")));
+    out
+}
+
+fn render_build(report: &Report, style: &Style, out: &mut String) {
+    let seconds = report.build.duration_ms as f64 / 1000.0;
+    match report.build.status {
+        BuildStatus::Ok => {
+            let _ = writeln!(out, "{:<13}{} {}", style.bold("Build"), style.good("ok"), style.dim(&format!("({seconds:.1} s)")));
+        }
+        BuildStatus::Failed => {
+            let _ = writeln!(out, "{:<13}{}", style.bold("Build"), style.bad("failed: every test is skipped"));
+            if let Some(message) = &report.build.message {
+                let _ = writeln!(out, "  {message}");
+            }
+            let lines: Vec<&str> = report.build.log.lines().collect();
+            if !lines.is_empty() {
+                out.push('\n');
+                for line in lines.iter().take(LOG_LINES) {
+                    let _ = writeln!(out, "  {line}");
+                }
+                if lines.len() > LOG_LINES {
+                    let _ = writeln!(out, "  … {} more lines (the JSON report has them all)", lines.len() - LOG_LINES);
+                }
+            }
+        }
+    }
+}
+
+fn render_group(kind: Kind, tests: &[&TestReport], style: &Style, out: &mut String) {
+    let passed = tests.iter().filter(|test| test.status == Status::Passed).count();
+    let score: f64 = tests.iter().map(|test| test.score).sum();
+    let max: f64 = tests.iter().map(|test| test.max_score).sum();
+    let heading = format!("{:<13}", capitalized(kind_name(kind)));
+    let tally = format!("{passed} of {} passed", tests.len());
+    let tally = if passed == tests.len() { style.good(&tally) } else { style.bad(&tally) };
+    let _ = writeln!(out, "{}{:<16}{tally}", style.bold(&heading), format!("{} / {}", points(score), points(max)));
+    if kind == Kind::Parallelism {
+        let counted: Vec<String> = tests
+            .iter()
+            .filter_map(|test| Some(format!("{}→{}", test.threads?, test.spawned_threads?)))
+            .collect();
+        if !counted.is_empty() {
+            let _ = writeln!(out, "  {}", style.dim(&format!("threads given → spawned: {}", counted.join("  "))));
+        }
+    }
+    let failing: Vec<&TestReport> = tests.iter().copied().filter(|test| test.status != Status::Passed).collect();
+    // One case failing the same way on every thread count is one entry, not seven.
+    for same in failing.chunk_by(|a, b| case_of(&a.name).0 == case_of(&b.name).0 && a.status == b.status) {
+        render_failure(same, style, out);
+    }
+}
+
+/// `correctness/random/threads=8` → (`correctness/random`, `8`).
+fn case_of(name: &str) -> (&str, Option<&str>) {
+    match name.rsplit_once('/') {
+        Some((case, count)) if count.contains('=') => (case, count.split_once('=').map(|(_, count)| count)),
+        _ => (name, None),
+    }
+}
+
+fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
+    let test = same[0];
+    let mark = match test.status {
+        Status::Timeout => style.warn("⏱"),
+        Status::Skipped => style.dim("-"),
+        _ => style.bad("✗"),
+    };
+    let status = format!("{:?}", test.status).to_lowercase();
+    if same.len() == 1 {
+        let _ = writeln!(out, "  {mark} {}  {status}: {}", test.name, test.message);
+    } else {
+        let (case, _) = case_of(&test.name);
+        let label = test.name.rsplit_once('/').and_then(|(_, last)| last.split_once('=')).map_or("", |(label, _)| label);
+        let counts: Vec<&str> = same.iter().filter_map(|test| case_of(&test.name).1).collect();
+        let _ = writeln!(out, "  {mark} {case}  {status} with {label} {}", counts.join(", "));
+        let _ = writeln!(out, "      {}", style.dim(&format!("first: {}", test.message)));
+    }
+    // Hidden tests' inputs are already gone from a student's report.
+    if let Some(input) = &test.input {
+        let _ = writeln!(out, "      {}", style.dim(&format!("input: {input}")));
+    }
+    if let Some(diff) = &test.diff {
+        let lines: Vec<&str> = diff.lines().collect();
+        for line in lines.iter().take(DIFF_LINES) {
+            let line = match line.chars().next() {
+                Some('-') if !line.starts_with("---") => style.bad(line),
+                Some('+') if !line.starts_with("+++") => style.good(line),
+                _ => style.dim(line),
+            };
+            let _ = writeln!(out, "      {line}");
+        }
+        if lines.len() > DIFF_LINES {
+            let _ = writeln!(out, "      {}", style.dim(&format!("… {} more lines of diff", lines.len() - DIFF_LINES)));
+        }
+    }
+    if let Some(hint) = &test.hint {
+        let _ = writeln!(out, "      {} {hint}", style.warn("hint:"));
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

@@ -1,0 +1,335 @@
+//! Score: judge each test's outcome against the grader's own expected result,
+//! and assemble the [`Report`].
+//!
+//! A test passes only when the harness reported the function's answer on its
+//! result channel, the answer is right, and the process then ended normally;
+//! a parallelism test also needs the counted threads inside the contract's
+//! bounds. Messages are written for the student: what happened, in which
+//! setting, and what it points to.
+
+use std::time::Duration;
+
+use crate::assignment::{Assignment, Kind};
+use crate::build::{Build, BuildOutcome};
+use crate::exercises::{Comparison, PlannedCase};
+use crate::plan::{Check, PlannedTest};
+use crate::process::{self, Exit, Finished};
+use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport};
+use crate::run::{Event, Outcome, Record};
+
+/// Diffs longer than this are cut: the first differences say enough.
+const DIFF_LINES: usize = 40;
+
+pub struct Grading<'a> {
+    pub assignment: &'a Assignment,
+    pub submission: String,
+    pub seed: u64,
+    pub build: &'a Build,
+    pub plan: &'a [PlannedTest],
+    /// One per planned test, in plan order; empty when the build failed.
+    pub outcomes: Vec<Outcome>,
+    pub duration: Duration,
+    /// Each test's time limit.
+    pub timeout: Duration,
+    pub notes: Vec<String>,
+}
+
+pub fn score(grading: Grading) -> Report {
+    let Grading { assignment, submission, seed, build, plan, outcomes, duration, timeout, mut notes } = grading;
+    let (status, message) = match &build.outcome {
+        BuildOutcome::Built { counts_threads, .. } => {
+            if !counts_threads {
+                notes.push(THREADS_NOT_COUNTED.to_string());
+            }
+            (BuildStatus::Ok, None)
+        }
+        BuildOutcome::Failed { message } => (BuildStatus::Failed, Some(message.clone())),
+    };
+    let mut outcomes = outcomes.into_iter();
+    let tests: Vec<TestReport> = plan
+        .iter()
+        .map(|test| match (&build.outcome, outcomes.next()) {
+            (BuildOutcome::Built { .. }, Some(outcome)) => judge(assignment, timeout, test, outcome),
+            _ => skipped(test, "not run: the submission did not build"),
+        })
+        .collect();
+    let score: f64 = tests.iter().map(|test| test.score).sum();
+    Report {
+        assignment: assignment.name.clone(),
+        title: assignment.spec.title.clone(),
+        submission,
+        seed,
+        score: (score * 10_000.0).round() / 10_000.0,
+        max_score: assignment.max_score(),
+        duration_ms: duration.as_millis() as u64,
+        grader_version: env!("CARGO_PKG_VERSION").to_string(),
+        audience: crate::report::Audience::Student,
+        build: BuildReport { status, log: build.log.clone(), message, duration_ms: build.duration.as_millis() as u64 },
+        tests,
+        notes,
+    }
+}
+
+const THREADS_NOT_COUNTED: &str = "Threads could not be counted on this system (it needs Linux), so the parallelism \
+    tests were skipped; GitHub Classroom and the course's grading machines count them.";
+
+/// What one test's judgment comes to before it is put in a report.
+struct Verdict {
+    status: Status,
+    message: String,
+    diff: Option<String>,
+}
+
+impl Verdict {
+    fn new(status: Status, message: impl Into<String>) -> Verdict {
+        Verdict { status, message: message.into(), diff: None }
+    }
+}
+
+fn judge(assignment: &Assignment, timeout: Duration, test: &PlannedTest, outcome: Outcome) -> TestReport {
+    let (verdict, duration, spawned) = match &outcome.process {
+        Err(error) => (Verdict::new(Status::Crashed, error.clone()), Duration::ZERO, None),
+        Ok(finished) => {
+            let spawned = outcome.record.as_ref().and_then(|record| record.spawned);
+            let verdict = match &test.check {
+                Check::Call(case) => judge_call(assignment, timeout, test, case, finished, outcome.record.as_ref()),
+                Check::Program { expected_stdout } => {
+                    judge_program(expected_stdout, timeout, finished, outcome.record.as_ref())
+                }
+            };
+            (verdict, finished.duration, spawned)
+        }
+    };
+    let mut verdict = verdict;
+    if outcome.process.as_ref().is_ok_and(|finished| finished.left_processes) {
+        verdict.message.push_str(" (it left processes running after it ended; the grader stopped them)");
+    }
+    let passed = verdict.status == Status::Passed;
+    TestReport {
+        name: test.name.clone(),
+        kind: test.kind,
+        visibility: test.visibility,
+        threads: test.threads(),
+        status: verdict.status,
+        score: if passed { test.max_score } else { 0.0 },
+        max_score: test.max_score,
+        message: verdict.message,
+        diff: verdict.diff,
+        spawned_threads: spawned,
+        duration_ms: duration.as_millis() as u64,
+        hint: (!passed && !test.hint.is_empty()).then(|| test.hint.clone()),
+        input: match &test.check {
+            Check::Call(case) => Some(case.summary.clone()),
+            Check::Program { .. } => None,
+        },
+    }
+}
+
+fn skipped(test: &PlannedTest, why: &str) -> TestReport {
+    TestReport {
+        name: test.name.clone(),
+        kind: test.kind,
+        visibility: test.visibility,
+        threads: test.threads(),
+        status: Status::Skipped,
+        score: 0.0,
+        max_score: test.max_score,
+        message: why.to_string(),
+        diff: None,
+        spawned_threads: None,
+        duration_ms: 0,
+        hint: None,
+        input: None,
+    }
+}
+
+fn judge_call(
+    assignment: &Assignment,
+    timeout: Duration,
+    test: &PlannedTest,
+    case: &PlannedCase,
+    finished: &Finished,
+    record: Option<&Record>,
+) -> Verdict {
+    let function = &assignment.signature.function;
+    let setting = &test.setting;
+    if let Some(verdict) = ended_abnormally(finished, timeout, function, setting) {
+        return verdict;
+    }
+    let Some(record) = record else {
+        return match finished.exit {
+            Exit::Code(0) => Verdict::new(
+                Status::Failed,
+                format!("the process ended before `{function}` returned{setting}: does the code call std::process::exit?"),
+            ),
+            Exit::Code(code) => Verdict::new(
+                Status::Failed,
+                format!("the process exited with status {code} before `{function}` returned{setting}"),
+            ),
+            _ => Verdict::new(Status::Crashed, format!("`{function}` did not return{setting}")),
+        };
+    };
+    match &record.event {
+        Event::Panicked(message) => Verdict::new(Status::Panicked, format!("panicked{setting}: {message}")),
+        Event::Internal(message) => Verdict::new(Status::Crashed, format!("the grader could not run this case: {message}")),
+        Event::NoMain => Verdict::new(Status::Crashed, "the harness answered the wrong question"),
+        Event::Returned(answer) => {
+            if finished.exit != Exit::Code(0) {
+                return Verdict::new(
+                    Status::Failed,
+                    format!("`{function}` returned{setting}, but the process then ended with {}", describe_exit(finished.exit)),
+                );
+            }
+            match assignment.exercise.compare(&case.expected, answer) {
+                Comparison::Unreadable => Verdict::new(Status::Failed, "the answer could not be read back"),
+                Comparison::Different { expected, actual } => Verdict {
+                    status: Status::Failed,
+                    message: format!("wrong answer{setting}"),
+                    diff: Some(unified_diff(&expected.join("\n"), &actual.join("\n"))),
+                },
+                Comparison::Same if test.kind == Kind::Parallelism => judge_threads(case, record, setting),
+                Comparison::Same => Verdict::new(Status::Passed, format!("right answer{setting}")),
+            }
+        }
+    }
+}
+
+fn judge_threads(case: &PlannedCase, record: &Record, setting: &str) -> Verdict {
+    let Some(spawned) = record.spawned else {
+        return Verdict::new(Status::Skipped, "threads could not be counted on this system");
+    };
+    let bounds = case.bounds;
+    let counted = format!("spawned {spawned} thread{}{setting}", if spawned == 1 { "" } else { "s" });
+    if bounds.allows(spawned) {
+        Verdict::new(Status::Passed, counted)
+    } else if spawned < bounds.at_least {
+        Verdict::new(Status::Failed, format!("{counted}: the work ran without splitting it across threads"))
+    } else {
+        Verdict::new(Status::Failed, format!("{counted}: at most {} are allowed", bounds.at_most))
+    }
+}
+
+fn judge_program(expected: &str, timeout: Duration, finished: &Finished, record: Option<&Record>) -> Verdict {
+    if let Some(verdict) = ended_abnormally(finished, timeout, "fn main", "") {
+        return verdict;
+    }
+    if record.is_some_and(|record| matches!(record.event, Event::NoMain)) {
+        return Verdict::new(Status::Failed, "there is no `fn main`: the output test runs the program's own main");
+    }
+    if let Some(panic) = panic_line(&finished.stderr.text()) {
+        return Verdict::new(Status::Panicked, format!("the program panicked: {panic}"));
+    }
+    if let Exit::Code(code) = finished.exit {
+        if code != 0 {
+            return Verdict::new(Status::Failed, format!("the program exited with status {code}"));
+        }
+    }
+    let actual = normalize(&finished.stdout.text());
+    let expected = normalize(expected);
+    if actual == expected {
+        Verdict::new(Status::Passed, "printed the expected output")
+    } else {
+        Verdict {
+            status: Status::Failed,
+            message: "the program printed something else than expected".to_string(),
+            diff: Some(unified_diff(&expected, &actual)),
+        }
+    }
+}
+
+/// Timeouts and signals, the same for every kind of test.
+fn ended_abnormally(finished: &Finished, timeout: Duration, what: &str, setting: &str) -> Option<Verdict> {
+    match finished.exit {
+        Exit::TimedOut { cpu } => {
+            let limit = timeout.as_secs_f64();
+            let cause = match cpu {
+                Some(cpu) if cpu.as_secs_f64() < 0.2 * limit.max(1.0) => format!(
+                    " It used {:.1} s of CPU: the threads were waiting, which points to a deadlock.",
+                    cpu.as_secs_f64()
+                ),
+                Some(cpu) => format!(
+                    " It used {:.1} s of CPU: something kept running, which points to an endless loop.",
+                    cpu.as_secs_f64()
+                ),
+                None => String::new(),
+            };
+            let who = if what == "fn main" { "the program".to_string() } else { format!("`{what}`") };
+            Some(Verdict::new(
+                Status::Timeout,
+                format!("{who} did not finish within {limit} s{setting}: a deadlock or an endless loop?{cause}"),
+            ))
+        }
+        Exit::Signal(signal) => {
+            let stderr = finished.stderr.text();
+            let message = if stderr.contains("has overflowed its stack") {
+                "crashed with a stack overflow: deep recursion, or a very large array on the stack?".to_string()
+            } else {
+                format!("crashed{setting}: killed by {}", process::signal_name(signal))
+            };
+            Some(Verdict::new(Status::Crashed, message))
+        }
+        Exit::Code(_) => None,
+    }
+}
+
+fn describe_exit(exit: Exit) -> String {
+    match exit {
+        Exit::Code(code) => format!("status {code}"),
+        Exit::Signal(signal) => process::signal_name(signal).to_string(),
+        Exit::TimedOut { .. } => "a timeout".to_string(),
+    }
+}
+
+/// The default panic hook's line: "thread 'main' panicked at src/main.rs:3:5:" and its message.
+fn panic_line(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines();
+    let head = lines.find(|line| line.starts_with("thread '") && line.contains("panicked"))?;
+    let message = lines.next().unwrap_or_default();
+    Some(format!("{} {message}", head.trim_end_matches(':')).trim().to_string())
+}
+
+/// Trailing spaces and blank lines at the end are not worth points.
+fn normalize(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_end().to_string()
+}
+
+pub fn unified_diff(expected: &str, actual: &str) -> String {
+    let expected = format!("{expected}\n");
+    let actual = format!("{actual}\n");
+    let diff = similar::TextDiff::from_lines(&expected, &actual);
+    let text = diff.unified_diff().context_radius(2).header("expected", "actual").to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= DIFF_LINES {
+        return text;
+    }
+    format!("{}\n… {} more lines of diff\n", lines[..DIFF_LINES].join("\n"), lines.len() - DIFF_LINES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_shows_the_wrong_line_and_is_capped() {
+        let diff = unified_diff("1\n2\n3", "1\n5\n3");
+        assert!(diff.contains("-2") && diff.contains("+5"), "{diff}");
+        let long_expected: Vec<String> = (0..500).map(|n| n.to_string()).collect();
+        let long_actual: Vec<String> = (0..500).map(|n| (n * 2 + 1).to_string()).collect();
+        let diff = unified_diff(&long_expected.join("\n"), &long_actual.join("\n"));
+        assert!(diff.lines().count() <= DIFF_LINES + 1);
+        assert!(diff.ends_with("more lines of diff\n"));
+    }
+
+    #[test]
+    fn output_comparison_ignores_trailing_space_only() {
+        assert_eq!(normalize("[7, 9, 8]  \n\n"), "[7, 9, 8]");
+        assert_ne!(normalize("[7, 9, 8]"), normalize("[7,9,8]"));
+    }
+
+    #[test]
+    fn finds_the_panic_in_a_programs_stderr() {
+        let stderr = "thread 'main' panicked at src/main.rs:3:5:\nboom\nnote: run with `RUST_BACKTRACE=1`";
+        assert_eq!(panic_line(stderr).unwrap(), "thread 'main' panicked at src/main.rs:3:5 boom");
+    }
+}

@@ -1,0 +1,236 @@
+//! What a student hands in: one `.rs` file or a Cargo project folder.
+//!
+//! This module reads the submission once, checks that it is Rust source the
+//! grader can take (text, not too large, a crate root present) and keeps its
+//! files in memory with paths relative to the submission, the paths a student
+//! sees in compiler errors and panic messages. Anything it cannot take is a
+//! usage error with one line that says what to hand in instead.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// A single source file larger than this is not a homework solution.
+const LARGEST_FILE: u64 = 1024 * 1024;
+/// The most source files, and bytes of source, taken from a project folder.
+const MOST_FILES: usize = 200;
+const LARGEST_TOTAL: u64 = 4 * 1024 * 1024;
+const EDITIONS: &[&str] = &["2015", "2018", "2021", "2024"];
+const DEFAULT_EDITION: &str = "2024";
+
+const WHAT_TO_GIVE: &str = "give a `.rs` file or a Cargo project folder with src/main.rs or src/lib.rs";
+
+pub struct Submission {
+    /// The path as the user gave it, for reports.
+    pub origin: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// The crate root among `files`: `src/main.rs`, `src/lib.rs` or the single file.
+    pub root: PathBuf,
+    pub edition: String,
+}
+
+pub struct SourceFile {
+    /// Relative to the submission: `src/main.rs`, or the single file's name.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Submission {
+    /// Reads a submission from disk; `function` is the contract's function,
+    /// used to pick between src/lib.rs and src/main.rs when both exist.
+    pub fn open(path: &Path, function: &str) -> Result<Submission> {
+        let metadata = std::fs::metadata(path).with_context(|| match std::fs::symlink_metadata(path) {
+            Ok(_) => format!("`{}` is a broken link: {WHAT_TO_GIVE}", path.display()),
+            Err(_) => format!("`{}` does not exist: {WHAT_TO_GIVE}", path.display()),
+        })?;
+        if metadata.is_dir() {
+            Self::open_folder(path, function)
+        } else {
+            Self::open_file(path)
+        }
+    }
+
+    /// A submission held in memory, such as a reference solution built into the grader.
+    pub fn from_source(name: &str, text: &str) -> Submission {
+        Submission {
+            origin: PathBuf::from(name),
+            files: vec![SourceFile { path: PathBuf::from(name), text: text.to_string() }],
+            root: PathBuf::from(name),
+            edition: DEFAULT_EDITION.to_string(),
+        }
+    }
+
+    fn open_file(path: &Path) -> Result<Submission> {
+        if path.extension().and_then(|extension| extension.to_str()) != Some("rs") {
+            bail!("`{}` is not a Rust source file: {WHAT_TO_GIVE}", path.display());
+        }
+        let name = PathBuf::from(path.file_name().context("a file has a name")?);
+        let text = read_source(path)?;
+        Ok(Submission {
+            origin: path.to_path_buf(),
+            files: vec![SourceFile { path: name.clone(), text }],
+            root: name,
+            edition: DEFAULT_EDITION.to_string(),
+        })
+    }
+
+    fn open_folder(dir: &Path, function: &str) -> Result<Submission> {
+        let src = dir.join("src");
+        let has = |name: &str| src.join(name).is_file();
+        if !has("main.rs") && !has("lib.rs") {
+            bail!("`{}` has no src/main.rs or src/lib.rs: {WHAT_TO_GIVE}", dir.display());
+        }
+        let mut files = Vec::new();
+        collect_sources(dir, Path::new("src"), &mut files)?;
+        let total: u64 = files.iter().map(|file| file.text.len() as u64).sum();
+        if files.len() > MOST_FILES || total > LARGEST_TOTAL {
+            bail!(
+                "`{}` holds {} source files ({} KiB): the grader takes at most {MOST_FILES} files and {} KiB",
+                dir.display(),
+                files.len(),
+                total / 1024,
+                LARGEST_TOTAL / 1024
+            );
+        }
+        let defines = |name: &str| {
+            files.iter().any(|file| file.path == Path::new("src").join(name) && defines_function(&file.text, function))
+        };
+        // The program is graded when it defines the function itself; a binary that
+        // only `use`s its own library's function is graded through the library.
+        let root = if has("lib.rs") && !(has("main.rs") && defines("main.rs")) {
+            "lib.rs"
+        } else {
+            "main.rs"
+        };
+        let edition = read_edition(&dir.join("Cargo.toml"))?;
+        Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition })
+    }
+
+    /// The crate root's text.
+    pub fn root_text(&self) -> &str {
+        self.files.iter().find(|file| file.path == self.root).map(|file| file.text.as_str()).unwrap_or_default()
+    }
+}
+
+fn defines_function(text: &str, function: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        line.split_once(&format!("fn {function}"))
+            .is_some_and(|(before, after)| {
+                !before.contains("//") && after.trim_start().starts_with(['(', '<'])
+            })
+    })
+}
+
+fn collect_sources(base: &Path, relative: &Path, files: &mut Vec<SourceFile>) -> Result<()> {
+    let dir = base.join(relative);
+    let entries = std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+    let mut entries: Vec<_> = entries.filter_map(|entry| entry.ok()).collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let Ok(file_type) = entry.file_type() else { continue };
+        let path = relative.join(entry.file_name());
+        // Links are not followed: a submission is its own files, nothing they point at.
+        if file_type.is_dir() {
+            collect_sources(base, &path, files)?;
+        } else if file_type.is_file() && path.extension().is_some_and(|extension| extension == "rs") {
+            let text = read_source(&base.join(&path))?;
+            files.push(SourceFile { path, text });
+        }
+        if files.len() > MOST_FILES {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn read_source(path: &Path) -> Result<String> {
+    let size = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?.len();
+    if size > LARGEST_FILE {
+        bail!(
+            "`{}` is {:.1} MB: a source file the grader takes is at most {} KiB",
+            path.display(),
+            size as f64 / 1_000_000.0,
+            LARGEST_FILE / 1024
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if bytes.contains(&0) {
+        bail!("`{}` is a binary file, not Rust source: {WHAT_TO_GIVE}", path.display());
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text, so it is not Rust source: {WHAT_TO_GIVE}", path.display()))
+}
+
+fn read_edition(manifest: &Path) -> Result<String> {
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return Ok(DEFAULT_EDITION.to_string());
+    };
+    for line in text.lines() {
+        let Some((key, value)) = line.split_once('=') else { continue };
+        if key.trim() == "edition" {
+            let edition = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            if !EDITIONS.contains(&edition) {
+                bail!("`{}` asks for edition {edition}: the grader knows {}", manifest.display(), EDITIONS.join(", "));
+            }
+            return Ok(edition.to_string());
+        }
+    }
+    Ok(DEFAULT_EDITION.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_function_definition_but_not_a_call_or_comment() {
+        assert!(defines_function("fn parallel_sum(data: &[u64]) {}", "parallel_sum"));
+        assert!(defines_function("  pub fn parallel_sum<T>(x: T)", "parallel_sum"));
+        assert!(!defines_function("// fn parallel_sum(", "parallel_sum"));
+        assert!(!defines_function("let x = parallel_sum(&d, 4);", "parallel_sum"));
+        assert!(!defines_function("fn parallel_sum_helper()", "parallel_sum"));
+    }
+
+    #[test]
+    fn rejects_what_is_not_rust() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "hello").unwrap();
+        let error = Submission::open(&notes, "f").err().unwrap().to_string();
+        assert!(error.contains("is not a Rust source file"), "{error}");
+
+        let binary = dir.path().join("a.rs");
+        std::fs::write(&binary, [0u8, 159, 146, 150]).unwrap();
+        let error = Submission::open(&binary, "f").err().unwrap().to_string();
+        assert!(error.contains("binary"), "{error}");
+
+        let big = dir.path().join("big.rs");
+        std::fs::write(&big, "// x\n".repeat(1_000_000)).unwrap();
+        let error = Submission::open(&big, "f").err().unwrap().to_string();
+        assert!(error.contains("5.0 MB"), "{error}");
+
+        let missing = dir.path().join("missing.rs");
+        let error = Submission::open(&missing, "f").err().unwrap().to_string();
+        assert!(error.contains("does not exist"), "{error}");
+
+        let error = Submission::open(dir.path(), "f").err().unwrap().to_string();
+        assert!(error.contains("no src/main.rs or src/lib.rs"), "{error}");
+    }
+
+    #[test]
+    fn a_project_folder_keeps_its_edition_and_picks_the_defining_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/util")).unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\nedition = \"2021\"\n").unwrap();
+        std::fs::write(dir.path().join("src/main.rs"), "use x::f;\nfn main() { f(); }\n").unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "mod util;\npub fn f() {}\n").unwrap();
+        std::fs::write(dir.path().join("src/util/mod.rs"), "").unwrap();
+        std::fs::write(dir.path().join("src/notes.md"), "not rust").unwrap();
+        let submission = Submission::open(dir.path(), "f").unwrap();
+        assert_eq!(submission.edition, "2021");
+        assert_eq!(submission.root, Path::new("src/lib.rs"));
+        let paths: Vec<_> = submission.files.iter().map(|file| file.path.clone()).collect();
+        assert_eq!(paths, [Path::new("src/lib.rs"), Path::new("src/main.rs"), Path::new("src/util/mod.rs")]);
+    }
+}
