@@ -58,7 +58,7 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits) -> Result<
     let harness = out.join("harness");
     let mut link = rustc()?;
     link.args(["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024"])
-        .args(["--error-format", "json", "-C", "debuginfo=0", "--extern"])
+        .args(["--cap-lints", "allow", "--error-format", "json", "-C", "debuginfo=0", "--extern"])
         .arg(format!("submission={}", out.join("libsubmission.rlib").display()))
         .arg("-L")
         .arg(&out)
@@ -192,8 +192,9 @@ impl Compiled {
     /// The one-paragraph message for a failed build, or None when it built.
     fn failure(&self, staged: &Staged, signature: &Signature) -> Option<String> {
         let first = self.errors.first()?;
+        // "aborting due to N previous errors" and the like point nowhere.
         let (in_probe, in_submission): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-            self.errors.iter().partition(|diagnostic| diagnostic.in_probe());
+            self.errors.iter().filter(|diagnostic| !diagnostic.spans.is_empty()).partition(|diagnostic| diagnostic.in_probe());
         let function = &signature.function;
         let root = &staged.root_display;
         Some(if let Some(first) = in_submission.first() {
@@ -203,19 +204,26 @@ impl Compiled {
         } else if in_probe.iter().any(|diagnostic| diagnostic.code.as_ref().is_some_and(|code| code.code == "E0425")) {
             format!("`{function}` is missing: the grader looks for `{}` in {root}", signature.text)
         } else if !in_probe.is_empty() {
-            let found = in_probe.iter().find_map(|diagnostic| found_type(diagnostic)).unwrap_or_default();
-            format!("`{function}` does not have the contract's signature{found}: the grader calls `{}`", signature.text)
+            let found = match declared_signature(&staged.dir().join(&staged.root), function) {
+                Some((line, declared)) => format!(", but {root}:{line} has `{declared}`"),
+                None => String::new(),
+            };
+            format!("`{function}` does not have the contract's signature: the grader calls `{}`{found}", signature.text)
         } else {
             format!("the submission does not compile: {first}")
         })
     }
 }
 
-/// ", found `fn(&[u32], usize) -> u32`", from rustc's note on a type mismatch.
-fn found_type(diagnostic: &Diagnostic) -> Option<String> {
-    let rendered = diagnostic.rendered.as_deref()?;
-    let after = rendered.split_once("found fn item `")?.1;
-    let found = after.split_once('`')?.0;
-    let found = found.split_once(" {").map_or(found, |(head, _)| head);
-    Some(format!(" (it is `{found}`)"))
+/// The line number and text of the student's own declaration of `function`,
+/// from its `fn` up to the opening brace, on one line.
+fn declared_signature(root: &std::path::Path, function: &str) -> Option<(usize, String)> {
+    let text = std::fs::read_to_string(root).ok()?;
+    let needle = format!("fn {function}");
+    let start = text.match_indices(&needle).map(|(index, _)| index).find(|&index| {
+        text[index + needle.len()..].trim_start().starts_with(['(', '<'])
+    })?;
+    let line = text[..start].lines().count().max(1);
+    let declaration = text[start..].split(['{', ';']).next()?;
+    Some((line, declaration.split_whitespace().collect::<Vec<_>>().join(" ")))
 }

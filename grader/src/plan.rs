@@ -73,6 +73,7 @@ pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
                 let setting = match planned.threads {
                     Some(1) => " with 1 thread".to_string(),
                     Some(threads) => format!(" with {threads} threads"),
+                    None if across && count == 1 => format!(" on 1 {}", label.trim_end_matches('s')),
                     None if across => format!(" on {count} {label}"),
                     None => String::new(),
                 };
@@ -87,12 +88,20 @@ pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
                 });
             }
         }
-        let share = group.points / (tests.len() - first).max(1) as f64;
-        for test in &mut tests[first..] {
-            test.max_score = share;
+        // Rounded shares, the last test taking what rounding left over, so the
+        // tests' points add up to the group's exactly.
+        let count = tests.len() - first;
+        let share = round_points(group.points / count.max(1) as f64);
+        for (index, test) in tests[first..].iter_mut().enumerate() {
+            test.max_score = if index + 1 == count { round_points(group.points - share * (count - 1) as f64) } else { share };
         }
     }
     tests
+}
+
+/// Points to four decimals: enough for any split, short enough to read.
+pub fn round_points(points: f64) -> f64 {
+    (points * 10_000.0).round() / 10_000.0
 }
 
 pub fn kind_name(kind: Kind) -> &'static str {
@@ -127,7 +136,7 @@ mod tests {
             assert_eq!(args(&first), args(&again));
             assert_ne!(args(&first), args(&other));
             let total: f64 = first.iter().map(|test| test.max_score).sum();
-            assert!((total - assignment.max_score()).abs() < 1e-9);
+            assert!((total - assignment.max_score()).abs() < 1e-9, "{total}");
             let names: std::collections::BTreeSet<_> = first.iter().map(|test| &test.name).collect();
             assert_eq!(names.len(), first.len(), "test names are unique");
             for count in [1, 2, 3, 4, 8, 16, 64] {

@@ -7,18 +7,19 @@
 //! bounds. Messages are written for the student: what happened, in which
 //! setting, and what it points to.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::assignment::{Assignment, Kind};
 use crate::build::{Build, BuildOutcome};
 use crate::exercises::{Comparison, PlannedCase};
-use crate::plan::{Check, PlannedTest};
+use crate::plan::{Check, PlannedTest, round_points};
 use crate::process::{self, Exit, Finished};
 use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport};
 use crate::run::{Event, Outcome, Record};
 
 /// Diffs longer than this are cut: the first differences say enough.
 const DIFF_LINES: usize = 40;
+const DIFF_DEADLINE: Duration = Duration::from_millis(50);
 
 pub struct Grading<'a> {
     pub assignment: &'a Assignment,
@@ -28,14 +29,14 @@ pub struct Grading<'a> {
     pub plan: &'a [PlannedTest],
     /// One per planned test, in plan order; empty when the build failed.
     pub outcomes: Vec<Outcome>,
-    pub duration: Duration,
+    pub started: Instant,
     /// Each test's time limit.
     pub timeout: Duration,
     pub notes: Vec<String>,
 }
 
 pub fn score(grading: Grading) -> Report {
-    let Grading { assignment, submission, seed, build, plan, outcomes, duration, timeout, mut notes } = grading;
+    let Grading { assignment, submission, seed, build, plan, outcomes, started, timeout, mut notes } = grading;
     let (status, message) = match &build.outcome {
         BuildOutcome::Built { counts_threads, .. } => {
             if !counts_threads {
@@ -59,9 +60,9 @@ pub fn score(grading: Grading) -> Report {
         title: assignment.spec.title.clone(),
         submission,
         seed,
-        score: (score * 10_000.0).round() / 10_000.0,
+        score: round_points(score),
         max_score: assignment.max_score(),
-        duration_ms: duration.as_millis() as u64,
+        duration_ms: started.elapsed().as_millis() as u64,
         grader_version: env!("CARGO_PKG_VERSION").to_string(),
         audience: crate::report::Audience::Student,
         build: BuildReport { status, log: build.log.clone(), message, duration_ms: build.duration.as_millis() as u64 },
@@ -170,7 +171,10 @@ fn judge_call(
         };
     };
     match &record.event {
-        Event::Panicked(message) => Verdict::new(Status::Panicked, format!("panicked{setting}: {message}")),
+        Event::Panicked(message) => {
+            let setting = if setting.is_empty() { String::new() } else { format!(" ({})", setting.trim()) };
+            Verdict::new(Status::Panicked, format!("{message}{setting}"))
+        }
         Event::Internal(message) => Verdict::new(Status::Crashed, format!("the grader could not run this case: {message}")),
         Event::NoMain => Verdict::new(Status::Crashed, "the harness answered the wrong question"),
         Event::Returned(answer) => {
@@ -297,7 +301,9 @@ fn normalize(text: &str) -> String {
 pub fn unified_diff(expected: &str, actual: &str) -> String {
     let expected = format!("{expected}\n");
     let actual = format!("{actual}\n");
-    let diff = similar::TextDiff::from_lines(&expected, &actual);
+    // Answers of 20,000 lines that share few lines would take the exact
+    // algorithm seconds; past the deadline it settles for a coarser diff.
+    let diff = similar::TextDiff::configure().timeout(DIFF_DEADLINE).diff_lines(&expected, &actual);
     let text = diff.unified_diff().context_radius(2).header("expected", "actual").to_string();
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() <= DIFF_LINES {
