@@ -1,0 +1,202 @@
+//! The `grader` command line end to end: usage errors, the report's shape,
+//! audiences, reproducible seeds, and never reusing a stale build.
+
+mod support;
+
+use std::fs::{File, FileTimes};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use support::{grade_json, grader, repo};
+
+const REFERENCE_SUM: &str = "assignments/parallel_sum/reference.rs";
+
+/// A usage error: exit 2, exactly one line on stderr, nothing on stdout, no panic.
+fn assert_usage_error(args: &[&str], expected: &str) {
+    let output = grader(args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?} printed more than one line: {stderr}");
+    assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(path("notes.txt"), "fn parallel_sum() {}").unwrap();
+    std::fs::write(path("binary.rs"), [0x7f, b'E', b'L', b'F', 0, 0, 1]).unwrap();
+    std::fs::write(path("huge.rs"), "// padding\n".repeat(500_000)).unwrap();
+    std::fs::create_dir(path("empty_project")).unwrap();
+
+    assert_usage_error(&["grade", "parallel_sum", &path("missing.rs")], "does not exist");
+    assert_usage_error(&["grade", "parallel_sum", &path("notes.txt")], "is not a Rust source file");
+    assert_usage_error(&["grade", "parallel_sum", &path("binary.rs")], "binary file");
+    assert_usage_error(&["grade", "parallel_sum", &path("huge.rs")], "5.5 MB");
+    assert_usage_error(&["grade", "parallel_sum", &path("empty_project")], "no src/main.rs or src/lib.rs");
+    assert_usage_error(&["grade", "parallel_product", REFERENCE_SUM], "unknown assignment `parallel_product`");
+    assert_usage_error(&["grade", "parallel_sum", REFERENCE_SUM, "--format", "xml"], "invalid value 'xml'");
+    assert_usage_error(&["grade", "parallel_sum", REFERENCE_SUM, "--timeout", "0"], "not a number of seconds");
+    assert_usage_error(&["frobnicate"], "unrecognized subcommand");
+}
+
+#[test]
+fn a_malformed_spec_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("assignment.yaml"), "title: [unclosed\n").unwrap();
+    let unknown_case = dir.path().join("parallel_sum");
+    std::fs::create_dir(&unknown_case).unwrap();
+    let spec = std::fs::read_to_string(repo().join("assignments/parallel_sum/assignment.yaml")).unwrap();
+    std::fs::write(unknown_case.join("assignment.yaml"), spec.replace("name: remainder", "name: remainders")).unwrap();
+    let assignments = dir.path().to_str().unwrap();
+
+    assert_usage_error(&["--assignments", assignments, "grade", "broken", REFERENCE_SUM], "is not a valid assignment spec");
+    assert_usage_error(&["--assignments", assignments, "grade", "parallel_sum", REFERENCE_SUM], "unknown case `remainders`");
+    assert_usage_error(&["--assignments", assignments, "list"], "broken/assignment.yaml");
+}
+
+#[test]
+fn the_json_report_has_every_documented_field() {
+    let graded = grade_json("parallel_sum", Path::new(REFERENCE_SUM), &["--seed", "11"]);
+    assert_eq!(graded.code, 0, "{}", graded.stderr);
+    let report = &graded.report;
+    for field in ["assignment", "seed", "score", "max_score", "duration_ms", "build", "tests"] {
+        assert!(!report[field].is_null(), "missing {field}");
+    }
+    assert_eq!(report["assignment"], "parallel_sum");
+    assert_eq!(report["seed"], 11);
+    assert_eq!(report["build"]["status"], "ok");
+    assert!(report["build"]["log"].is_string());
+    let mut threads_seen = std::collections::BTreeSet::new();
+    for test in graded.tests() {
+        for field in ["name", "kind", "visibility", "status", "score", "max_score", "message", "duration_ms"] {
+            assert!(!test[field].is_null(), "{} lacks {field}", test["name"]);
+        }
+        for field in ["threads", "diff", "spawned_threads"] {
+            assert!(test.get(field).is_some(), "{} lacks {field}", test["name"]);
+        }
+        assert_eq!(test["status"], "passed", "{test}");
+        if let Some(threads) = test["threads"].as_u64() {
+            threads_seen.insert(threads);
+        }
+        if test["kind"] == "parallelism" {
+            let spawned = test["spawned_threads"].as_u64().expect("parallelism tests count threads");
+            let given = test["threads"].as_u64().unwrap();
+            assert!(spawned <= given.max(1) && (given < 2 || spawned >= 2), "{test}");
+        }
+    }
+    for count in [1, 2, 3, 4, 8, 16, 64] {
+        assert!(threads_seen.contains(&count), "no test with {count} threads");
+    }
+    let total: f64 = graded.tests().iter().map(|test| test["score"].as_f64().unwrap()).sum();
+    assert!((total - report["score"].as_f64().unwrap()).abs() < 1e-6);
+}
+
+#[test]
+fn the_same_seed_grades_the_same_way_and_a_fresh_seed_is_shown() {
+    let submission = repo().join("tests/corpus/parallel_sum/remainder_dropped.rs");
+    let first = grade_json("parallel_sum", &submission, &["--seed", "99", "--audience", "staff"]);
+    let again = grade_json("parallel_sum", &submission, &["--seed", "99", "--audience", "staff"]);
+    let summary = |graded: &support::Graded| -> Vec<(String, String, String, String)> {
+        graded
+            .tests()
+            .iter()
+            .map(|test| {
+                let text = |field: &str| test[field].as_str().unwrap_or_default().to_string();
+                (text("name"), text("status"), text("input"), text("diff"))
+            })
+            .collect()
+    };
+    assert_eq!(summary(&first), summary(&again));
+    assert_eq!(first.report["score"], again.report["score"]);
+    let fresh = grade_json("parallel_sum", &submission, &[]);
+    assert!(fresh.report["seed"].as_u64().is_some());
+}
+
+#[test]
+fn students_do_not_see_hidden_inputs_or_diffs_but_staff_do() {
+    let submission = repo().join("tests/corpus/parallel_sum/remainder_dropped.rs");
+    let student = grade_json("parallel_sum", &submission, &["--seed", "5"]);
+    let staff = grade_json("parallel_sum", &submission, &["--seed", "5", "--audience", "staff"]);
+    let hidden_failures = |graded: &support::Graded| -> Vec<serde_json::Value> {
+        graded
+            .tests()
+            .iter()
+            .filter(|test| test["visibility"] == "hidden" && test["status"] == "failed")
+            .cloned()
+            .collect()
+    };
+    let student_failures = hidden_failures(&student);
+    assert!(!student_failures.is_empty());
+    for test in &student_failures {
+        assert!(test["diff"].is_null() && test["input"].is_null(), "{test}");
+        assert!(test["hint"].is_string(), "{test}");
+    }
+    for test in hidden_failures(&staff) {
+        assert!(test["diff"].is_string() && test["input"].is_string(), "{test}");
+    }
+}
+
+#[test]
+fn the_human_report_shows_the_diff_hint_and_replay_seed() {
+    let output = grader(&["grade", "worker_pool", "examples/worker_pool_lost_jobs.rs", "--seed", "3"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text.contains("-(1, 1)") && text.contains("+4 pairs"), "{text}");
+    assert!(text.contains("hint:"), "{text}");
+    assert!(text.contains("--seed 3"), "{text}");
+    assert!(!text.contains("\x1b["), "no colour when stdout is not a terminal");
+}
+
+#[test]
+fn output_option_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let output = grader(&["grade", "row_maxima", "assignments/row_maxima/reference.rs", "--format", "json", "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report["score"], report["max_score"]);
+}
+
+/// Cargo reuses a build when a new file arrives with an older modification
+/// time; the grader must not, whatever the timestamps say.
+#[test]
+fn two_files_at_the_same_path_with_the_same_mtime_are_built_separately() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.rs");
+    let stamp = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let place = |source: &str| {
+        std::fs::copy(repo().join(source), &path).unwrap();
+        File::options().write(true).open(&path).unwrap().set_times(FileTimes::new().set_modified(stamp)).unwrap();
+    };
+    place("assignments/parallel_sum/reference.rs");
+    let good = grade_json("parallel_sum", &path, &["--seed", "1"]);
+    place("tests/corpus/parallel_sum/sequential.rs");
+    let sequential = grade_json("parallel_sum", &path, &["--seed", "1"]);
+    place("assignments/parallel_sum/reference.rs");
+    let good_again = grade_json("parallel_sum", &path, &["--seed", "1"]);
+    assert_eq!(good.code, 0);
+    assert_eq!(sequential.code, 1, "the second file was graded, not the first one's build");
+    let failed = sequential.statuses_in("parallelism").iter().filter(|status| *status == "failed").count();
+    assert_eq!(failed, 6, "sequential code fails every parallelism test but the one with 1 thread");
+    assert_eq!(good_again.code, 0);
+}
+
+#[test]
+fn list_and_validate_cover_the_three_assignments() {
+    let list = grader(&["list"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    for name in ["parallel_sum", "worker_pool", "row_maxima"] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(text.contains("fn worker_pool(jobs: Vec<u32>, workers: usize) -> Vec<(u32, u32)>"));
+    let validate = grader(&["validate"]);
+    let text = String::from_utf8_lossy(&validate.stdout);
+    assert_eq!(validate.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("full marks").count(), 3, "{text}");
+}

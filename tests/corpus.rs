@@ -1,0 +1,104 @@
+//! Every submission in tests/corpus gets the verdict tests/corpus/verdicts.yaml
+//! says it should, graded end to end through the `grader` binary.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use serde::Deserialize;
+use support::{grade_json, repo};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expectation {
+    path: String,
+    assignment: String,
+    #[allow(dead_code)]
+    why: Option<String>,
+    exit: i32,
+    build: String,
+    #[serde(default)]
+    pass: Vec<String>,
+    #[serde(default)]
+    fail: BTreeMap<String, String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    build_log: Vec<String>,
+}
+
+/// Shorter than the specs' 5 s so the deadlocked submissions do not dominate the
+/// suite; a correct submission's slowest test takes a few milliseconds.
+const TIMEOUT: &str = "2";
+const SEED: &str = "20261127";
+
+fn check(expectation: &Expectation) -> Vec<String> {
+    let path = repo().join("tests/corpus").join(&expectation.path);
+    let graded = grade_json(&expectation.assignment, &path, &["--seed", SEED, "--timeout", TIMEOUT, "--audience", "staff"]);
+    let mut problems = Vec::new();
+    let mut expect = |ok: bool, what: String| {
+        if !ok {
+            problems.push(format!("{}: {what}", expectation.path));
+        }
+    };
+    expect(graded.code == expectation.exit, format!("exit {} instead of {}", graded.code, expectation.exit));
+    let build = graded.report["build"]["status"].as_str().unwrap_or_default();
+    expect(build == expectation.build, format!("build {build} instead of {}", expectation.build));
+    let full = graded.report["score"] == graded.report["max_score"];
+    expect(full == (expectation.exit == 0), format!("score {} of {}", graded.report["score"], graded.report["max_score"]));
+    for group in &expectation.pass {
+        let statuses = graded.statuses_in(group);
+        expect(!statuses.is_empty() && statuses.iter().all(|status| status == "passed"), format!("{group}: {statuses:?}"));
+    }
+    for (group, status) in &expectation.fail {
+        let statuses = graded.statuses_in(group);
+        expect(statuses.contains(status), format!("{group} has no {status}: {statuses:?}"));
+    }
+    let build_text = format!(
+        "{} {}",
+        graded.report["build"]["message"].as_str().unwrap_or_default(),
+        graded.report["build"]["log"].as_str().unwrap_or_default()
+    );
+    if let Some(message) = &expectation.message {
+        let messages: Vec<&str> = graded.tests().iter().filter_map(|test| test["message"].as_str()).collect();
+        let found = build_text.contains(message.as_str()) || messages.iter().any(|text| text.contains(message.as_str()));
+        expect(found, format!("no message contains {message:?}"));
+    }
+    for needle in &expectation.build_log {
+        expect(build_text.contains(needle.as_str()), format!("the build log lacks {needle:?}"));
+    }
+    if build == "failed" {
+        let statuses: Vec<String> = graded.tests().iter().map(|test| test["status"].as_str().unwrap_or_default().to_string()).collect();
+        expect(statuses.iter().all(|status| status == "skipped"), format!("a failed build still ran tests: {statuses:?}"));
+        expect(graded.report["score"] == 0.0, "a failed build scored points".to_string());
+    }
+    problems
+}
+
+#[test]
+fn every_corpus_submission_gets_its_expected_verdict() {
+    let text = std::fs::read_to_string(repo().join("tests/corpus/verdicts.yaml")).expect("the verdicts file");
+    let expectations: Vec<Expectation> = serde_norway::from_str(&text).expect("the verdicts file parses");
+    assert!(expectations.len() >= 25, "the corpus holds at least 25 submissions");
+    for assignment in ["parallel_sum", "worker_pool", "row_maxima"] {
+        assert!(expectations.iter().any(|e| e.assignment == assignment && e.exit == 0));
+        assert!(expectations.iter().any(|e| e.assignment == assignment && e.exit == 1));
+    }
+
+    let problems = Mutex::new(Vec::new());
+    let next = Mutex::new(expectations.iter());
+    // Two gradings at a time: each one already runs many test processes.
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some(expectation) = next.lock().unwrap().next() {
+                    let found = check(expectation);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    let problems = problems.into_inner().unwrap();
+    assert!(problems.is_empty(), "{} wrong verdicts:\n{}", problems.len(), problems.join("\n"));
+}

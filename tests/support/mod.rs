@@ -1,0 +1,51 @@
+//! Shared by the end-to-end tests: run the real `grader` binary and read its JSON report.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the grader crate sits in the repository").to_path_buf()
+}
+
+pub fn grader(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grader")).args(args).current_dir(repo()).output().expect("the grader binary runs")
+}
+
+/// A finished grading: its exit code and its JSON report.
+pub struct Graded {
+    pub code: i32,
+    pub report: serde_json::Value,
+    pub stderr: String,
+}
+
+impl Graded {
+    pub fn tests(&self) -> &Vec<serde_json::Value> {
+        self.report["tests"].as_array().expect("the report lists its tests")
+    }
+
+    pub fn statuses_in(&self, group: &str) -> Vec<String> {
+        self.tests()
+            .iter()
+            .filter(|test| test["name"].as_str().is_some_and(|name| name.starts_with(&format!("{group}/"))))
+            .map(|test| test["status"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+pub fn grade_json(assignment: &str, submission: &Path, extra: &[&str]) -> Graded {
+    let submission = submission.to_str().expect("test paths are UTF-8");
+    let mut args = vec!["grade", assignment, submission, "--format", "json"];
+    args.extend_from_slice(extra);
+    let output = grader(&args);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+        panic!("no JSON report for {submission} ({error}); stderr: {}", String::from_utf8_lossy(&output.stderr))
+    });
+    Graded {
+        code: output.status.code().unwrap_or(-1),
+        report,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
