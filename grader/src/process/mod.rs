@@ -6,14 +6,23 @@
 //! the whole group; its output is read through bounded buffers (the first part
 //! kept, the rest counted and dropped), so a child that prints gigabytes costs
 //! the grader no memory; and a child that leaves processes behind is noticed
-//! and they are killed. This module runs processes and reports what happened;
-//! it does not judge results.
+//! and they are killed. Children that run or compile student code are also
+//! confined: inside bubblewrap ([`sandbox`]), in control groups that cap their
+//! memory and threads ([`cgroup`]), and under rlimits for CPU time, file size
+//! and, where no memory group can be made, address space. This module runs
+//! processes and reports what happened, a limit hit included; it does not
+//! judge results.
 
+mod cgroup;
+mod sandbox;
 mod unix;
+
+pub use sandbox::{Sandbox, SandboxMode, configure as configure_sandbox, notes as sandbox_notes};
 
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,6 +32,8 @@ use wait_timeout::ChildExt;
 const GRACE: Duration = Duration::from_millis(200);
 /// How long to wait for output still buffered in the pipes after the child ended.
 const DRAIN: Duration = Duration::from_secs(1);
+/// How long the rest of a child's group may take to end after the child did.
+const SETTLE: Duration = Duration::from_millis(100);
 /// The result channel carries answers, which can be large (20,000 pairs), but never this large.
 const CHANNEL_BYTES: usize = 64 * 1024 * 1024;
 
@@ -30,6 +41,56 @@ pub struct Limits {
     pub timeout: Duration,
     /// Bytes kept of stdout and of stderr each.
     pub output_bytes: usize,
+    /// A stream longer than this stops the child: a flood is reported, not read to its end.
+    pub output_limit: Option<u64>,
+    /// Memory of the child and everything it starts.
+    pub memory_bytes: Option<u64>,
+    /// Threads and processes alive at once, the child's own included.
+    pub tasks: Option<u64>,
+    pub cpu_secs: Option<u64>,
+    /// The largest file the child may write.
+    pub file_bytes: Option<u64>,
+    /// Run inside bubblewrap, seeing only these paths, where it is available.
+    pub sandbox: Option<Sandbox>,
+}
+
+impl Limits {
+    /// A time limit and an output cap, nothing else: for the grader's own tools.
+    pub fn new(timeout: Duration, output_bytes: usize) -> Limits {
+        Limits {
+            timeout,
+            output_bytes,
+            output_limit: None,
+            memory_bytes: None,
+            tasks: None,
+            cpu_secs: None,
+            file_bytes: None,
+            sandbox: None,
+        }
+    }
+}
+
+/// The limit a child was stopped at, with its value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LimitHit {
+    Memory(Option<u64>),
+    Threads(Option<u64>),
+    Output(u64),
+    Cpu(Option<u64>),
+    FileSize(Option<u64>),
+}
+
+impl LimitHit {
+    /// The limit's name in a sentence: "the memory limit".
+    pub fn name(self) -> &'static str {
+        match self {
+            LimitHit::Memory(_) => "the memory limit",
+            LimitHit::Threads(_) => "the thread limit",
+            LimitHit::Output(_) => "the output limit",
+            LimitHit::Cpu(_) => "the CPU time limit",
+            LimitHit::FileSize(_) => "the file size limit",
+        }
+    }
 }
 
 /// The kept start of one output stream.
@@ -65,13 +126,31 @@ pub struct Finished {
     pub duration: Duration,
     /// The child left processes running in its group after it ended.
     pub left_processes: bool,
+    /// The resource limit that stopped it, if one did.
+    pub limit: Option<LimitHit>,
 }
 
 /// Runs `command` to its end or its timeout. With `result_channel`, the child
 /// gets the write end of a fresh pipe as file descriptor 3.
-pub fn run_with_timeout(mut command: Command, limits: &Limits, result_channel: bool) -> std::io::Result<Finished> {
+pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool) -> std::io::Result<Finished> {
+    if limits.sandbox.is_some() {
+        sandbox::warn_once();
+    }
+    let user = limits.sandbox.as_ref().and_then(sandbox::unprivileged_user);
+    let wrapped = limits.sandbox.as_ref().and_then(|sandbox| sandbox::wrap(&command, sandbox, user.is_some()));
+    let sandboxed = wrapped.is_some();
+    let user = user.filter(|_| sandboxed);
+    let mut command = wrapped.unwrap_or(command);
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     unix::lead_own_group(&mut command);
+    let groups = cgroup::create(limits.memory_bytes, limits.tasks);
+    let rlimits = unix::Rlimits {
+        address_space: limits.memory_bytes.filter(|_| !groups.caps_memory()),
+        cpu_secs: limits.cpu_secs,
+        file_bytes: limits.file_bytes,
+        user,
+    };
+    unix::confine_child(&mut command, rlimits, groups.join_fds());
     let channel = if result_channel {
         let (reader, writer) = std::io::pipe()?;
         unix::pass_as_fd3(&mut command, &writer);
@@ -85,14 +164,15 @@ pub fn run_with_timeout(mut command: Command, limits: &Limits, result_channel: b
     // the stream once the child's copies close.
     let channel = channel.map(|(reader, _writer)| reader);
     let group = child.id() as i32;
-    let stdout = read_bounded(child.stdout.take(), limits.output_bytes);
-    let stderr = read_bounded(child.stderr.take(), limits.output_bytes);
-    let channel = read_bounded(channel, CHANNEL_BYTES);
+    let flood = Flood { group, limit: limits.output_limit, flooded: Arc::new(AtomicBool::new(false)) };
+    let stdout = read_bounded(child.stdout.take(), limits.output_bytes, Some(&flood));
+    let stderr = read_bounded(child.stderr.take(), limits.output_bytes, Some(&flood));
+    let channel = read_bounded(channel, CHANNEL_BYTES, None);
 
     let exit = match child.wait_timeout(limits.timeout)? {
         Some(status) => unix::exit_of(status),
         None => {
-            let cpu = unix::cpu_time(group);
+            let cpu = unix::tree_cpu_time(group);
             unix::signal_group(group, libc::SIGTERM);
             if child.wait_timeout(GRACE)?.is_none() {
                 unix::signal_group(group, libc::SIGKILL);
@@ -102,18 +182,67 @@ pub fn run_with_timeout(mut command: Command, limits: &Limits, result_channel: b
         }
     };
     let duration = started.elapsed();
-    let left_processes = unix::group_alive(group);
+    // In the sandbox, whatever the student started lives in its PID namespace
+    // and dies with it; what stays in the group is bubblewrap's own helper,
+    // still tearing the namespaces down (at times for over a second).
+    let left_processes = !sandboxed && group_outlives(group, SETTLE);
     if left_processes {
         unix::signal_group(group, libc::SIGKILL);
     }
-    Ok(Finished {
-        exit,
-        stdout: stdout.collect(),
-        stderr: stderr.collect(),
-        channel: channel.collect().bytes,
-        duration,
-        left_processes,
-    })
+    // Processes that left the process group are still in the control groups.
+    groups.kill_all();
+    // bwrap ends with 128 + the signal that ended what it ran.
+    let exit = match exit {
+        Exit::Code(code) if sandboxed && (129..=128 + 64).contains(&code) => Exit::Signal(code - 128),
+        exit => exit,
+    };
+    let stdout = stdout.collect();
+    let stderr = stderr.collect();
+    let limit = limit_hit(limits, &groups, flood.flooded.load(Ordering::SeqCst), exit, &stderr);
+    Ok(Finished { exit, stdout, stderr, channel: channel.collect().bytes, duration, left_processes, limit })
+}
+
+/// Whether processes of `group` are still alive once `settle` has passed.
+fn group_outlives(group: i32, settle: Duration) -> bool {
+    let deadline = Instant::now() + settle;
+    while unix::group_alive(group) {
+        if Instant::now() >= deadline {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    false
+}
+
+/// Which limit, if any, ended the child.
+fn limit_hit(limits: &Limits, groups: &cgroup::Groups, flooded: bool, exit: Exit, stderr: &Captured) -> Option<LimitHit> {
+    if flooded {
+        return limits.output_limit.map(LimitHit::Output);
+    }
+    if exit == Exit::Code(0) || matches!(exit, Exit::TimedOut { .. }) {
+        return None;
+    }
+    let reached = groups.reached();
+    let stderr = String::from_utf8_lossy(&stderr.bytes);
+    let killed = exit == Exit::Signal(libc::SIGKILL);
+    if reached.memory || (killed && reached.memory_full) || stderr.contains("memory allocation of") {
+        return Some(LimitHit::Memory(limits.memory_bytes));
+    }
+    if reached.tasks || stderr.contains("failed to spawn thread") {
+        return Some(LimitHit::Threads(limits.tasks.filter(|_| groups.caps_threads())));
+    }
+    match exit {
+        Exit::Signal(libc::SIGXCPU) => Some(LimitHit::Cpu(limits.cpu_secs)),
+        Exit::Signal(libc::SIGXFSZ) => Some(LimitHit::FileSize(limits.file_bytes)),
+        _ => None,
+    }
+}
+
+/// Stops the child when one of its streams goes past the output limit.
+struct Flood {
+    group: i32,
+    limit: Option<u64>,
+    flooded: Arc<AtomicBool>,
 }
 
 /// A stream being read on its own thread into a bounded buffer.
@@ -122,9 +251,10 @@ struct BoundedReader {
     done: mpsc::Receiver<()>,
 }
 
-fn read_bounded(stream: Option<impl Read + Send + 'static>, keep: usize) -> BoundedReader {
+fn read_bounded(stream: Option<impl Read + Send + 'static>, keep: usize, flood: Option<&Flood>) -> BoundedReader {
     let captured = Arc::new(Mutex::new(Captured::default()));
     let (finished, done) = mpsc::channel();
+    let flood = flood.and_then(|flood| Some((flood.group, flood.limit?, Arc::clone(&flood.flooded))));
     if let Some(mut stream) = stream {
         let shared = Arc::clone(&captured);
         std::thread::spawn(move || {
@@ -137,6 +267,13 @@ fn read_bounded(stream: Option<impl Read + Send + 'static>, keep: usize) -> Boun
                 let room = keep.saturating_sub(captured.bytes.len()).min(read);
                 captured.bytes.extend_from_slice(&buffer[..room]);
                 captured.dropped += (read - room) as u64;
+                if let Some((group, limit, flooded)) = &flood
+                    && captured.bytes.len() as u64 + captured.dropped > *limit
+                {
+                    flooded.store(true, Ordering::SeqCst);
+                    unix::signal_group(*group, libc::SIGKILL);
+                    break;
+                }
             }
             let _ = finished.send(());
         });
@@ -169,7 +306,7 @@ mod tests {
     }
 
     fn limits(timeout_ms: u64) -> Limits {
-        Limits { timeout: Duration::from_millis(timeout_ms), output_bytes: 1024 }
+        Limits::new(Duration::from_millis(timeout_ms), 1024)
     }
 
     #[test]
@@ -194,6 +331,29 @@ mod tests {
         let finished = run_with_timeout(shell("echo shown; echo answer >&3"), &limits(5000), true).unwrap();
         assert_eq!(finished.channel, b"answer\n");
         assert_eq!(finished.stdout.text(), "shown\n");
+    }
+
+    #[test]
+    fn a_sandboxed_child_keeps_its_channel_and_sees_only_its_paths() {
+        if sandbox::confinement().bwrap.is_none() {
+            eprintln!("SKIPPED: bubblewrap is not available here");
+            return;
+        }
+        let limits = Limits { sandbox: Some(Sandbox::default()), ..limits(5000) };
+        let script = "echo answer >&3; ls /root /home 2>/dev/null; echo $HOME; touch /usr/x 2>/dev/null && echo wrote";
+        let finished = run_with_timeout(shell(script), &limits, true).unwrap();
+        assert_eq!(finished.channel, b"answer\n");
+        assert_eq!(finished.stdout.text(), "\n");
+        let finished = run_with_timeout(shell("kill -SEGV $$"), &limits, false).unwrap();
+        assert_eq!(finished.exit, Exit::Signal(libc::SIGSEGV));
+    }
+
+    #[test]
+    fn a_flood_is_stopped_at_the_output_limit() {
+        let limits = Limits { output_limit: Some(1 << 20), ..limits(20_000) };
+        let finished = run_with_timeout(shell("cat /dev/zero"), &limits, false).unwrap();
+        assert_eq!(finished.limit, Some(LimitHit::Output(1 << 20)));
+        assert_eq!(finished.stdout.bytes.len(), 1024);
     }
 
     #[test]

@@ -50,10 +50,28 @@ pub fn signal_group(group: i32, signal: i32) {
     }
 }
 
-/// Whether any process of the group is still running.
+/// Whether any process of the group is still running. A zombie does not
+/// count: where PID 1 does not reap orphans (a bare container), bubblewrap's
+/// helper lingers as one after the test has ended.
 pub fn group_alive(group: i32) -> bool {
     // SAFETY: signal 0 only checks that the group exists.
-    unsafe { libc::killpg(group, 0) == 0 }
+    if unsafe { libc::killpg(group, 0) } != 0 {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else { return true };
+    entries.flatten().any(|entry| {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else { return false };
+        matches!(state_and_group(pid), Some((state, pgrp)) if pgrp == group && state != 'Z')
+    })
+}
+
+/// A process's state letter and process group, from /proc.
+fn state_and_group(pid: i32) -> Option<(char, i32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let pgrp = fields.nth(1)?.parse().ok()?;
+    Some((state, pgrp))
 }
 
 /// The CPU time (user and system, all threads) a process has used so far.
@@ -81,4 +99,81 @@ pub fn signal_name(signal: i32) -> &'static str {
         libc::SIGPIPE => "SIGPIPE (broken pipe)",
         _ => "a signal",
     }
+}
+
+/// Resource limits set on the child between fork and exec, and the user it
+/// becomes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rlimits {
+    pub address_space: Option<u64>,
+    pub cpu_secs: Option<u64>,
+    pub file_bytes: Option<u64>,
+    /// A root grader's child gives up root for this user (and its group).
+    pub user: Option<u32>,
+}
+
+/// Sets `rlimits` (and no core dumps) in the child, joins the control groups
+/// whose `cgroup.procs` are open as `cgroup_fds`, then becomes `rlimits.user`.
+pub fn confine_child(command: &mut Command, rlimits: Rlimits, cgroup_fds: Vec<i32>) {
+    // SAFETY: only async-signal-safe calls (setrlimit, write) between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let set = |resource, value: u64| {
+                let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+                if libc::setrlimit(resource, &limit) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            };
+            set(libc::RLIMIT_CORE, 0)?;
+            if let Some(bytes) = rlimits.address_space {
+                set(libc::RLIMIT_AS, bytes)?;
+            }
+            if let Some(secs) = rlimits.cpu_secs {
+                set(libc::RLIMIT_CPU, secs)?;
+            }
+            if let Some(bytes) = rlimits.file_bytes {
+                set(libc::RLIMIT_FSIZE, bytes)?;
+            }
+            super::cgroup::join_in_child(&cgroup_fds)?;
+            if let Some(user) = rlimits.user {
+                become_user(user)?;
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Drops root for `user`: no supplementary groups, its group and its uid, for
+/// good. Only async-signal-safe calls: it runs between fork and exec.
+pub fn become_user(user: u32) -> std::io::Result<()> {
+    // SAFETY: plain system calls on the calling process's credentials.
+    let failed = unsafe { libc::setgroups(0, std::ptr::null()) == -1 || libc::setgid(user) == -1 || libc::setuid(user) == -1 };
+    if failed { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+}
+
+/// The CPU time of `pid` and every process below it: a sandboxed child's own
+/// process is bwrap, which does nothing but wait.
+pub fn tree_cpu_time(pid: i32) -> Option<Duration> {
+    let mut total = cpu_time(pid)?;
+    let mut pending = children(pid);
+    let mut seen = 0;
+    while let Some(child) = pending.pop() {
+        seen += 1;
+        if seen > 10_000 {
+            break;
+        }
+        total += cpu_time(child).unwrap_or_default();
+        pending.extend(children(child));
+    }
+    Some(total)
+}
+
+fn children(pid: i32) -> Vec<i32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| list.split_whitespace().filter_map(|pid| pid.parse().ok()).collect::<Vec<i32>>())
+        .collect()
 }

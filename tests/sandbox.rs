@@ -1,0 +1,301 @@
+//! The hostile corpus (`tests/hostile/`), graded by the real `grader` binary
+//! with `--sandbox required`: nothing a submission does may escape. No file
+//! written outside the scratch folder, no connection made, no secret of the
+//! grader's environment in a report, memory and threads stopped at their
+//! limits with a status that names them, no process left behind, no workflow
+//! command a GitHub Actions runner would execute, and the grader's own memory
+//! flat throughout.
+
+mod support;
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{grader_command, repo};
+
+/// The grader's own resident memory must stay under this whatever the student does.
+const GRADER_RSS_KB: u64 = 200 * 1024;
+
+/// Whether bubblewrap works here; where it does not, say so and skip.
+fn sandbox_available() -> bool {
+    let output = grader_command().args(["--sandbox", "required", "list"]).output().expect("the grader binary runs");
+    if !output.status.success() {
+        eprintln!("SKIPPED: bubblewrap is not available here: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    output.status.success()
+}
+
+struct Graded {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+    /// The grader's largest resident set seen while it ran.
+    peak_rss_kb: u64,
+}
+
+impl Graded {
+    fn report(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("no JSON report ({error}): {}", self.stderr))
+    }
+
+    fn tests(&self) -> Vec<serde_json::Value> {
+        self.report()["tests"].as_array().expect("the report lists its tests").clone()
+    }
+}
+
+fn hostile(name: &str) -> PathBuf {
+    repo().join("tests").join("hostile").join(format!("{name}.rs"))
+}
+
+/// Grades `submission` sandboxed, watching the grader's memory as it runs.
+fn grade(submission: &Path, extra: &[&str], env: &[(&str, &str)]) -> Graded {
+    let mut command = grader_command();
+    command
+        .args(["--sandbox", "required", "grade", "parallel_sum"])
+        .arg(submission)
+        .args(["--seed", "7", "--audience", "staff"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let started = Instant::now();
+    let mut child = command.spawn().expect("the grader binary runs");
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
+    let err = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let mut peak_rss_kb = 0;
+    loop {
+        peak_rss_kb = peak_rss_kb.max(rss_kb(pid));
+        if child.try_wait().expect("the grader can be waited for").is_some() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the grader hung");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let code = child.wait().expect("the grader ends").code().unwrap_or(-1);
+    Graded {
+        code,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        elapsed: started.elapsed(),
+        peak_rss_kb,
+    }
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|line| line.starts_with("VmRSS:")).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).unwrap_or(0)
+}
+
+fn json<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The tests' statuses and messages, for assertions that say what came back.
+fn outcomes(graded: &Graded) -> Vec<(String, String)> {
+    graded
+        .tests()
+        .iter()
+        .map(|test| (test["status"].as_str().unwrap_or_default().to_string(), test["message"].as_str().unwrap_or_default().to_string()))
+        .collect()
+}
+
+/// Every test of the grading has status `limit`, naming `which`.
+fn assert_stopped_at(graded: &Graded, which: &str) {
+    let outcomes = outcomes(graded);
+    assert!(!outcomes.is_empty(), "no tests: {}", graded.stderr);
+    assert!(outcomes.iter().all(|(status, message)| status == "limit" && message.contains(which)), "{which}: {outcomes:?}");
+}
+
+#[test]
+fn writes_outside_the_scratch_folder_never_land() {
+    if !sandbox_available() {
+        return;
+    }
+    let targets = [PathBuf::from("/tmp/grader_hostile_escaped"), PathBuf::from("/root/grader_hostile_escaped")];
+    for target in &targets {
+        let _ = std::fs::remove_file(target);
+    }
+    let graded = grade(&hostile("write_outside"), &json(&["--only", "example,output"]), &[]);
+    assert!(graded.code <= 1, "{}", graded.stderr);
+    for target in &targets {
+        assert!(!target.exists(), "{} was written from inside the sandbox", target.display());
+    }
+}
+
+#[test]
+fn no_connection_reaches_loopback() {
+    if !sandbox_available() {
+        return;
+    }
+    let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:47813") else {
+        eprintln!("SKIPPED: port 47813 is taken");
+        return;
+    };
+    listener.set_nonblocking(true).expect("a listener can be non-blocking");
+    let graded = grade(&hostile("connect_loopback"), &json(&["--only", "example,output"]), &[]);
+    assert!(graded.code <= 1, "{}", graded.stderr);
+    match listener.accept() {
+        Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+        other => panic!("the submission connected to 127.0.0.1:47813: {other:?}"),
+    }
+}
+
+#[test]
+fn the_graders_environment_never_reaches_a_report() {
+    if !sandbox_available() {
+        return;
+    }
+    let secret = "ghp_sandboxTestSecret0123456789";
+    let graded = grade(&hostile("print_environment"), &json(&["--only", "example,output"]), &[("GRADER_TEST_TOKEN", secret)]);
+    assert!(graded.stdout.contains("PATH"), "the submission's dump is in the report: {}", graded.stdout);
+    assert!(!graded.stdout.contains(secret), "the secret leaked: {}", graded.stdout);
+    assert!(!graded.stdout.contains("GRADER_TEST_TOKEN"), "{}", graded.stdout);
+    assert!(!graded.stdout.contains("HOME"), "{}", graded.stdout);
+}
+
+#[test]
+fn a_root_grader_runs_student_code_as_nobody() {
+    if !sandbox_available() {
+        return;
+    }
+    // SAFETY: getuid only reads the calling process's user id.
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("SKIPPED: the grader is not running as root here");
+        return;
+    }
+    let graded = grade(&hostile("report_identity"), &json(&["--only", "example"]), &[]);
+    let outcomes = outcomes(&graded);
+    assert!(!outcomes.is_empty(), "{}", graded.stderr);
+    for (_, message) in &outcomes {
+        // The uid outside the namespace is the one the kernel checks rights against.
+        assert!(message.contains("identity [65534] outside [65534]"), "{message}");
+    }
+}
+
+#[test]
+fn a_file_outside_the_submission_cannot_be_compiled_in() {
+    if !sandbox_available() {
+        return;
+    }
+    let secret_file = Path::new("/tmp/grader_sandbox_secret.txt");
+    let secret = "ssh-rsa AAAAsandboxTestKey";
+    std::fs::write(secret_file, secret).expect("the test can write its secret");
+    let graded = grade(&hostile("include_secret"), &json(&[]), &[]);
+    let report = graded.report();
+    assert_eq!(report["build"]["status"], "failed", "{}", graded.stdout);
+    assert!(!graded.stdout.contains(secret), "the secret was compiled in: {}", graded.stdout);
+}
+
+#[test]
+fn memory_is_stopped_at_its_limit_and_named() {
+    if !sandbox_available() {
+        return;
+    }
+    for (name, timeout) in [("allocate_64_gib", "5"), ("allocate_growing", "30")] {
+        let graded = grade(&hostile(name), &json(&["--only", "output", "--timeout", timeout]), &[]);
+        assert_stopped_at(&graded, "memory limit");
+        assert!(graded.peak_rss_kb < GRADER_RSS_KB, "{name}: the grader grew to {} KiB", graded.peak_rss_kb);
+    }
+}
+
+#[test]
+fn thirty_thousand_threads_are_stopped_at_the_thread_limit() {
+    if !sandbox_available() {
+        return;
+    }
+    let graded = grade(&hostile("spawn_30000_threads"), &json(&["--only", "example,output"]), &[]);
+    assert_stopped_at(&graded, "thread limit");
+    let report = graded.report();
+    for test in report["tests"].as_array().expect("tests") {
+        if let Some(spawned) = test["spawned_threads"].as_u64() {
+            assert!(spawned <= 512, "{spawned} threads were started");
+        }
+    }
+}
+
+#[test]
+fn a_flood_of_output_is_stopped_and_the_grader_stays_small() {
+    if !sandbox_available() {
+        return;
+    }
+    let graded = grade(&hostile("flood_output"), &json(&["--only", "example,output"]), &[]);
+    assert_stopped_at(&graded, "output limit");
+    assert!(graded.elapsed < Duration::from_secs(30), "flooding took {:?}", graded.elapsed);
+    assert!(graded.peak_rss_kb < GRADER_RSS_KB, "the grader grew to {} KiB", graded.peak_rss_kb);
+}
+
+#[test]
+fn processes_started_by_a_test_do_not_outlive_its_timeout() {
+    if !sandbox_available() {
+        return;
+    }
+    // A copy with a sleep length of its own, so that no other run's sleeps are counted.
+    let marker = format!("77.{}", std::process::id());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let submission = dir.path().join("outlive_timeout.rs");
+    let source = std::fs::read_to_string(hostile("outlive_timeout")).expect("the hostile file is readable");
+    std::fs::write(&submission, source.replace("77.25", &marker)).expect("the copy is written");
+    let graded = grade(&submission, &json(&["--only", "example,output", "--timeout", "2"]), &[]);
+    let outcomes = outcomes(&graded);
+    assert!(outcomes.iter().all(|(status, _)| status == "timeout"), "{outcomes:?}");
+    assert!(graded.elapsed < Duration::from_secs(30), "grading took {:?}", graded.elapsed);
+    let survivors = processes_with_argument(&marker);
+    assert!(survivors.is_empty(), "processes outlived the timeout: {survivors:?}");
+}
+
+fn processes_with_argument(argument: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+        .map(|cmdline| String::from_utf8_lossy(&cmdline).replace('\0', " "))
+        .filter(|cmdline| cmdline.split_whitespace().any(|word| word == argument))
+        .collect()
+}
+
+#[test]
+fn forged_reports_and_workflow_commands_earn_nothing_and_stay_inert() {
+    if !sandbox_available() {
+        return;
+    }
+    let only = ["--only", "example,correctness,output"];
+    let graded = grade(&hostile("forge_report"), &json(&only), &[]);
+    assert_eq!(graded.report()["score"], 0.0, "{}", graded.stdout);
+    let human = grade(&hostile("forge_report"), &only, &[("GITHUB_ACTIONS", "true")]);
+    assert!(human.stdout.contains("Points 100/100"), "the forged text is shown: {}", human.stdout);
+    for line in human.stdout.lines().chain(human.stderr.lines()) {
+        let content = line.trim_start();
+        assert!(!content.starts_with("::") && !content.starts_with("##["), "a live workflow command: {line}");
+    }
+    // The JUnit and Classroom outputs carry the same messages.
+    for format in ["junit", "classroom"] {
+        let rendered = grade(&hostile("forge_report"), &[&only[..], &["--format", format]].concat(), &[]);
+        for line in rendered.stdout.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{format}: a live workflow command: {line}");
+        }
+    }
+}
+
+#[test]
+fn required_without_bubblewrap_is_a_one_line_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["--sandbox", "required", "list"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .expect("the grader binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("bubblewrap"), "{stderr}");
+}
