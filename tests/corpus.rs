@@ -26,6 +26,10 @@ struct Expectation {
     message: Option<String>,
     #[serde(default)]
     build_log: Vec<String>,
+    /// A logic race: checked 20 times over by tests/race.rs.
+    #[serde(default)]
+    #[allow(dead_code)]
+    race_bug: bool,
 }
 
 /// Shorter than the specs' 5 s so the deadlocked submissions do not dominate the

@@ -6,7 +6,7 @@
 //! inputs. Each case marked `across_thread_counts` becomes one test per
 //! thread count; a group's points are shared evenly by its tests.
 
-use crate::assignment::{Assignment, Kind, Visibility};
+use crate::assignment::{Assignment, Kind, RaceSettings, Visibility};
 use crate::exercises::PlannedCase;
 use crate::rng::Rng;
 
@@ -27,14 +27,23 @@ pub enum Check {
     Call(PlannedCase),
     /// Run the program's `fn main` and compare what it prints.
     Program { expected_stdout: String },
+    /// Call the function under shuttle's schedulers, looking for an
+    /// interleaving that breaks it.
+    Explore { case: PlannedCase, race: RaceSettings, seed: u64, replay: Option<String> },
+    /// Call the function many times on real threads.
+    Repeat { case: PlannedCase, race: RaceSettings },
 }
 
 impl PlannedTest {
-    pub fn threads(&self) -> Option<usize> {
+    pub fn case(&self) -> Option<&PlannedCase> {
         match &self.check {
-            Check::Call(case) => case.threads,
+            Check::Call(case) | Check::Explore { case, .. } | Check::Repeat { case, .. } => Some(case),
             Check::Program { .. } => None,
         }
+    }
+
+    pub fn threads(&self) -> Option<usize> {
+        self.case().and_then(|case| case.threads)
     }
 }
 
@@ -56,9 +65,12 @@ pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
                 check: Check::Program { expected_stdout: group.expected_stdout.clone().unwrap_or_default() },
             });
         }
+        let thread_counts = group.thread_counts.as_ref().unwrap_or(&assignment.spec.thread_counts);
         for case in &group.cases {
+            // A race case's real-thread tests follow all of its schedule tests.
+            let mut real_thread_tests = Vec::new();
             let counts: Vec<Option<usize>> = if case.across_thread_counts {
-                assignment.spec.thread_counts.iter().copied().map(Some).collect()
+                thread_counts.iter().copied().map(Some).collect()
             } else {
                 vec![None]
             };
@@ -77,16 +89,28 @@ pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
                     None if across => format!(" on {count} {label}"),
                     None => String::new(),
                 };
-                tests.push(PlannedTest {
+                let test = |name: String, check: Check| PlannedTest {
                     name,
                     kind: group.kind,
                     visibility: group.visibility,
                     max_score: 0.0,
                     hint: case.hint.clone(),
-                    setting,
-                    check: Check::Call(planned),
-                });
+                    setting: setting.clone(),
+                    check,
+                };
+                if group.kind == Kind::Race {
+                    // The same small case twice: under shuttle's schedulers, and
+                    // repeated on real threads.
+                    let race = group.race.clone().unwrap_or_default();
+                    let repeat = Check::Repeat { case: planned.clone(), race: race.clone() };
+                    let real_name = name.replacen(&format!("/{}", case.name), &format!("/{}-real", case.name), 1);
+                    tests.push(test(name, Check::Explore { case: planned, race, seed, replay: None }));
+                    real_thread_tests.push(test(real_name, repeat));
+                } else {
+                    tests.push(test(name, Check::Call(planned)));
+                }
             }
+            tests.append(&mut real_thread_tests);
         }
         // Rounded shares, the last test taking what rounding left over, so the
         // tests' points add up to the group's exactly.
@@ -110,6 +134,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::Correctness => "correctness",
         Kind::Parallelism => "parallelism",
         Kind::Output => "output",
+        Kind::Race => "race",
     }
 }
 
@@ -128,8 +153,8 @@ mod tests {
                 tests
                     .iter()
                     .filter_map(|test| match &test.check {
-                        Check::Call(case) => Some(case.args.clone()),
                         Check::Program { .. } => None,
+                        _ => test.case().map(|case| case.args.clone()),
                     })
                     .collect()
             };

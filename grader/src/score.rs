@@ -13,9 +13,9 @@ use crate::assignment::{Assignment, Kind};
 use crate::build::{Build, BuildOutcome};
 use crate::exercises::{Comparison, PlannedCase};
 use crate::plan::{Check, PlannedTest, round_points};
-use crate::process::{self, Exit, Finished};
+use crate::process::{self, Exit, Finished, LimitHit};
 use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport};
-use crate::run::{Event, Outcome, Record};
+use crate::run::{Event, FindingKind, Outcome, Record};
 
 /// Diffs longer than this are cut: the first differences say enough.
 const DIFF_LINES: usize = 40;
@@ -46,12 +46,18 @@ pub fn score(grading: Grading) -> Report {
         }
         BuildOutcome::Failed { message } => (BuildStatus::Failed, Some(message.clone())),
     };
+    let replay = ReplayBase { assignment: &assignment.name, submission: &submission, seed };
     let mut outcomes = outcomes.into_iter();
     let tests: Vec<TestReport> = plan
         .iter()
         .map(|test| match (&build.outcome, outcomes.next()) {
-            (BuildOutcome::Built { .. }, Some(outcome)) => judge(assignment, timeout, test, outcome),
+            (BuildOutcome::Built { .. }, Some(outcome)) => judge(assignment, timeout, &replay, test, outcome),
             _ => skipped(test, "not run: the submission did not build"),
+        })
+        .map(|mut test: TestReport| {
+            test.message = inert(&test.message);
+            test.diff = test.diff.as_deref().map(inert);
+            test
         })
         .collect();
     let score: f64 = tests.iter().map(|test| test.score).sum();
@@ -61,11 +67,16 @@ pub fn score(grading: Grading) -> Report {
         submission,
         seed,
         score: round_points(score),
-        max_score: assignment.max_score(),
+        max_score: round_points(plan.iter().map(|test| test.max_score).sum()),
         duration_ms: started.elapsed().as_millis() as u64,
         grader_version: env!("CARGO_PKG_VERSION").to_string(),
         audience: crate::report::Audience::Student,
-        build: BuildReport { status, log: build.log.clone(), message, duration_ms: build.duration.as_millis() as u64 },
+        build: BuildReport {
+            status,
+            log: inert(&build.log),
+            message: message.as_deref().map(inert),
+            duration_ms: build.duration.as_millis() as u64,
+        },
         tests,
         notes,
     }
@@ -79,21 +90,28 @@ struct Verdict {
     status: Status,
     message: String,
     diff: Option<String>,
+    /// The shuttle schedule that shows a race, for the replay command.
+    schedule: Option<String>,
 }
 
 impl Verdict {
     fn new(status: Status, message: impl Into<String>) -> Verdict {
-        Verdict { status, message: message.into(), diff: None }
+        Verdict { status, message: message.into(), diff: None, schedule: None }
     }
 }
 
-fn judge(assignment: &Assignment, timeout: Duration, test: &PlannedTest, outcome: Outcome) -> TestReport {
+fn judge(assignment: &Assignment, timeout: Duration, replay: &ReplayBase, test: &PlannedTest, outcome: Outcome) -> TestReport {
     let (verdict, duration, spawned) = match &outcome.process {
         Err(error) => (Verdict::new(Status::Crashed, error.clone()), Duration::ZERO, None),
         Ok(finished) => {
             let spawned = outcome.record.as_ref().and_then(|record| record.spawned);
             let verdict = match &test.check {
+                _ if finished.limit.is_some() => limit_verdict(finished.limit, &test.setting),
                 Check::Call(case) => judge_call(assignment, timeout, test, case, finished, outcome.record.as_ref()),
+                Check::Explore { case, race, .. } | Check::Repeat { case, race } => {
+                    let timeout = Duration::from_secs_f64(race.timeout_secs);
+                    judge_race(assignment, timeout, test, case, finished, outcome.record.as_ref())
+                }
                 Check::Program { expected_stdout } => {
                     judge_program(expected_stdout, timeout, finished, outcome.record.as_ref())
                 }
@@ -119,10 +137,136 @@ fn judge(assignment: &Assignment, timeout: Duration, test: &PlannedTest, outcome
         spawned_threads: spawned,
         duration_ms: duration.as_millis() as u64,
         hint: (!passed && !test.hint.is_empty()).then(|| test.hint.clone()),
-        input: match &test.check {
-            Check::Call(case) => Some(case.summary.clone()),
-            Check::Program { .. } => None,
-        },
+        input: test.case().map(|case| case.summary.clone()),
+        replay: verdict.schedule.map(|schedule| replay_command(replay, test, &schedule)),
+    }
+}
+
+/// Shuttle's "deadlock! blocked tasks: [main-thread (task main-thread(0), …), <unknown> (task main-thread(1), …)]"
+/// as a sentence: "all 3 threads were waiting: the main thread, thread 1, thread 2".
+fn blocked_threads(message: &str) -> String {
+    let Some(list) = message.split_once("blocked tasks: [").map(|(_, list)| list) else {
+        return message.to_string();
+    };
+    let mut names = Vec::new();
+    for entry in list.split("), ").filter(|entry| entry.contains("(task ")) {
+        let (name, task) = entry.split_once(" (task ").unwrap_or((entry, ""));
+        let number = task.split_once('(').and_then(|(_, rest)| rest.split(')').next()).unwrap_or("?");
+        names.push(match name.trim() {
+            "main-thread" => "the main thread".to_string(),
+            "<unknown>" => format!("thread {number}"),
+            named => format!("thread '{named}'"),
+        });
+    }
+    format!("all {} threads were waiting for each other: {}", names.len(), names.join(", "))
+}
+
+/// Where `grader replay` finds the submission again.
+pub struct ReplayBase<'a> {
+    pub assignment: &'a str,
+    pub submission: &'a str,
+    pub seed: u64,
+}
+
+fn replay_command(base: &ReplayBase, test: &PlannedTest, schedule: &str) -> String {
+    format!(
+        "grader replay {} {} --test {} --seed {} --schedule {}",
+        base.assignment,
+        shell_word(base.submission),
+        test.name,
+        base.seed,
+        shell_word(schedule)
+    )
+}
+
+fn shell_word(word: &str) -> String {
+    if word.chars().all(|c| c.is_alphanumeric() || "-_./=:".contains(c)) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// Race tests: what shuttle's schedulers, or the real-thread repetitions, found.
+fn judge_race(
+    assignment: &Assignment,
+    timeout: Duration,
+    test: &PlannedTest,
+    case: &PlannedCase,
+    finished: &Finished,
+    record: Option<&Record>,
+) -> Verdict {
+    let function = &assignment.signature.function;
+    let setting = &test.setting;
+    let explore = matches!(test.check, Check::Explore { .. });
+    if explore && matches!(finished.exit, Exit::TimedOut { .. }) {
+        return Verdict::new(
+            Status::Timeout,
+            format!(
+                "`{function}` did not finish within {} s under the controlled scheduler{setting}: a thread that \
+                 loops without locking, sleeping or yielding never lets the others run (a spin loop?)",
+                timeout.as_secs_f64()
+            ),
+        );
+    }
+    if let Some(verdict) = ended_abnormally(finished, timeout, function, setting) {
+        return verdict;
+    }
+    let Some(Record { event: Event::Race(finding), spawned, .. }) = record else {
+        return match record {
+            Some(Record { event: Event::Internal(message), .. }) => {
+                Verdict::new(Status::Crashed, format!("the grader could not run this race test: {message}"))
+            }
+            _ => Verdict::new(Status::Failed, format!("the process ended before the race test finished{setting}")),
+        };
+    };
+    let real = finding.scheduler == "real threads";
+    if explore && !real && spawned.is_some_and(|spawned| spawned > 0) {
+        return Verdict::new(
+            Status::Skipped,
+            "the code started real threads that the controlled scheduler does not see (a path to std the grader \
+             could not redirect), so no schedules were explored",
+        );
+    }
+    let under = if real {
+        format!("in {} of {} runs on real threads{setting}", finding.wrong, finding.runs)
+    } else {
+        format!("under a rare interleaving{setting}, found by the {} scheduler", finding.scheduler)
+    };
+    let schedule = (!real && !finding.schedule.is_empty()).then(|| finding.schedule.clone());
+    let verdict = |message: String| Verdict { status: Status::Failed, message, diff: None, schedule: schedule.clone() };
+    match finding.kind {
+        FindingKind::Nothing if real => {
+            let fallback = if explore { " (the controlled scheduler could not run this code)" } else { "" };
+            Verdict::new(Status::Passed, format!("{} runs on real threads{setting}, all right{fallback}", finding.runs))
+        }
+        FindingKind::Nothing => Verdict::new(
+            Status::Passed,
+            format!("no interleaving broke it in {} schedules{setting} (random and PCT)", finding.runs),
+        ),
+        FindingKind::Panic => verdict(format!("`{function}` panicked {under}: {}", finding.message)),
+        FindingKind::Deadlock => verdict(format!("`{function}` deadlocked {under}: {}", blocked_threads(&finding.message))),
+        FindingKind::Endless => verdict(format!(
+            "`{function}` never finished {under}: it went past the step bound, an endless loop or a livelock?"
+        )),
+        FindingKind::StaleSchedule => Verdict::new(
+            Status::Failed,
+            "this schedule does not fit the code: it changed since the grading that printed the replay command, \
+             so grade it again for a new one",
+        ),
+        FindingKind::WrongAnswer => {
+            let mut found = verdict(format!("`{function}` returned a wrong answer {under}"));
+            if real && finding.distinct > 1 {
+                found.message.push_str(&format!(
+                    "; {} different answers came back for the same input, so the result depends on timing",
+                    finding.distinct
+                ));
+            }
+            if let Comparison::Different { expected, actual } = assignment.exercise.compare(&case.expected, &finding.answer) {
+                found.diff = Some(unified_diff(&expected.join("\n"), &actual.join("\n")));
+            }
+            found
+        }
     }
 }
 
@@ -141,6 +285,7 @@ fn skipped(test: &PlannedTest, why: &str) -> TestReport {
         duration_ms: 0,
         hint: None,
         input: None,
+        replay: None,
     }
 }
 
@@ -176,7 +321,7 @@ fn judge_call(
             Verdict::new(Status::Panicked, format!("{message}{setting}"))
         }
         Event::Internal(message) => Verdict::new(Status::Crashed, format!("the grader could not run this case: {message}")),
-        Event::NoMain => Verdict::new(Status::Crashed, "the harness answered the wrong question"),
+        Event::NoMain | Event::Race(_) => Verdict::new(Status::Crashed, "the harness answered the wrong question"),
         Event::Returned(answer) => {
             if finished.exit != Exit::Code(0) {
                 return Verdict::new(
@@ -187,9 +332,8 @@ fn judge_call(
             match assignment.exercise.compare(&case.expected, answer) {
                 Comparison::Unreadable => Verdict::new(Status::Failed, "the answer could not be read back"),
                 Comparison::Different { expected, actual } => Verdict {
-                    status: Status::Failed,
-                    message: format!("wrong answer{setting}"),
                     diff: Some(unified_diff(&expected.join("\n"), &actual.join("\n"))),
+                    ..Verdict::new(Status::Failed, format!("wrong answer{setting}"))
                 },
                 Comparison::Same if test.kind == Kind::Parallelism => judge_threads(case, record, setting),
                 Comparison::Same => Verdict::new(Status::Passed, format!("right answer{setting}")),
@@ -234,9 +378,8 @@ fn judge_program(expected: &str, timeout: Duration, finished: &Finished, record:
         Verdict::new(Status::Passed, "printed the expected output")
     } else {
         Verdict {
-            status: Status::Failed,
-            message: "the program printed something else than expected".to_string(),
             diff: Some(unified_diff(&expected, &actual)),
+            ..Verdict::new(Status::Failed, "the program printed something else than expected")
         }
     }
 }
@@ -273,6 +416,66 @@ fn ended_abnormally(finished: &Finished, timeout: Duration, what: &str, setting:
             Some(Verdict::new(Status::Crashed, message))
         }
         Exit::Code(_) => None,
+    }
+}
+
+/// Text a submission controls (its output, panic messages, source lines in
+/// rustc's diagnostics) with every line that GitHub Actions would run as a
+/// workflow command (`::notice …::`, `::stop-commands::…`, the old `##[…]`)
+/// escaped by a leading backslash, so a printed "Points 100/100" stays text.
+pub fn inert(text: &str) -> String {
+    if !text.contains("::") && !text.contains("##[") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let content = line.trim_start();
+        if content.starts_with("::") || content.starts_with("##[") {
+            out.push_str(&line[..line.len() - content.len()]);
+            out.push('\\');
+            out.push_str(content);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// A test stopped at a resource limit: which one, and what it points to.
+fn limit_verdict(limit: Option<LimitHit>, setting: &str) -> Verdict {
+    let Some(limit) = limit else {
+        return Verdict::new(Status::Limit, "stopped at a resource limit");
+    };
+    let bytes = |bytes: Option<u64>| bytes.map(|bytes| format!(" ({})", human_bytes(bytes))).unwrap_or_default();
+    let (amount, why) = match limit {
+        LimitHit::Memory(amount) => (
+            bytes(amount),
+            "the code asked for far more memory than the answer needs (a huge allocation, or a collection that \
+             never stops growing?)",
+        ),
+        LimitHit::Threads(count) => (
+            count.map(|count| format!(" ({count} threads and processes)")).unwrap_or_default(),
+            "the code tried to start more threads than the grader allows; start a fixed number of threads, not one \
+             per item",
+        ),
+        LimitHit::Output(amount) => (bytes(Some(amount)), "it printed without end (a print inside a loop?)"),
+        LimitHit::Cpu(secs) => (
+            secs.map(|secs| format!(" ({secs} s)")).unwrap_or_default(),
+            "an endless loop, or far more work than the task needs?",
+        ),
+        LimitHit::FileSize(amount) => (bytes(amount), "the code wrote a very large file"),
+    };
+    Verdict::new(Status::Limit, format!("stopped at {}{amount}{setting}: {why}", limit.name()))
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        bytes if bytes >= 1 << 30 && bytes % (1 << 30) == 0 => format!("{} GiB", bytes >> 30),
+        bytes if bytes >= 1 << 20 => format!("{} MiB", bytes >> 20),
+        bytes => format!("{} KiB", bytes.div_ceil(1024)),
     }
 }
 
@@ -328,9 +531,27 @@ mod tests {
     }
 
     #[test]
+    fn workflow_commands_in_student_text_are_escaped() {
+        let forged = "boom\n::notice title=Autograding complete::Points 100/100\n  ::stop-commands::x\n##[error]x\nok :: fine";
+        let shown = inert(forged);
+        assert_eq!(shown, "boom\n\\::notice title=Autograding complete::Points 100/100\n  \\::stop-commands::x\n\\##[error]x\nok :: fine");
+        assert!(shown.lines().all(|line| !line.trim_start().starts_with("::")));
+    }
+
+    #[test]
     fn output_comparison_ignores_trailing_space_only() {
         assert_eq!(normalize("[7, 9, 8]  \n\n"), "[7, 9, 8]");
         assert_ne!(normalize("[7, 9, 8]"), normalize("[7,9,8]"));
+    }
+
+    #[test]
+    fn names_the_blocked_threads_of_a_deadlock() {
+        let message = "thread 'main' panicked at x.rs:1:1: deadlock! blocked tasks: [main-thread (task main-thread(0), \
+                       pending future), <unknown> (task main-thread(1), pending future), worker (task main-thread(2), x)]";
+        assert_eq!(
+            blocked_threads(message),
+            "all 3 threads were waiting for each other: the main thread, thread 1, thread 'worker'"
+        );
     }
 
     #[test]

@@ -19,10 +19,16 @@ use crate::submission::Submission;
 /// The harness's own sources, compiled into the grader.
 const HARNESS_MAIN: &str = include_str!("../../harness/src/main.rs");
 const HARNESS_THREADS: &str = include_str!("../../harness/src/threads.rs");
+const HARNESS_RACE: &str = include_str!("../../harness/src/race.rs");
+const SHIM: &str = include_str!("../../harness/src/shim.rs");
 const WIRE: &str = include_str!("../../harness/src/wire.rs");
 
 /// Where the grader's own files go inside the scratch folder.
 const GRADER_DIR: &str = ".grader";
+/// The second copy of the submission, for the race build, inside GRADER_DIR.
+const RACE_DIR: &str = "race";
+/// The import that makes a module see the shim instead of the real std.
+const SHADOW_STD: &str = "#[allow(unused_imports)] use crate::__grader_std as std;";
 
 /// The hand-off to the build stage.
 pub struct Staged {
@@ -33,6 +39,9 @@ pub struct Staged {
     pub edition: String,
     /// The submission's crate root as the student names it, for messages.
     pub root_display: String,
+    /// The race copy of the submission, relative to the scratch folder, when
+    /// race tests are planned; its crate root is at `root` inside it.
+    pub race_dir: Option<PathBuf>,
 }
 
 impl Staged {
@@ -46,29 +55,98 @@ impl Staged {
     }
 }
 
-pub fn stage(submission: &Submission, signature: &Signature) -> Result<Staged> {
+/// Stages the submission; with `race`, also the second copy that the race
+/// build compiles against shuttle.
+pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Result<Staged> {
     let scratch = tempfile::Builder::new().prefix("grader-").tempdir().context("cannot create a scratch folder")?;
+    // Searchable, not listable, by others: a root grader runs the tests as
+    // nobody, who must reach the harness and case files inside.
+    std::fs::set_permissions(scratch.path(), std::os::unix::fs::PermissionsExt::from_mode(0o711))
+        .context("cannot open the scratch folder to the test user")?;
+    let grader_dir = scratch.path().join(GRADER_DIR);
     for file in &submission.files {
         let mut text = file.text.clone();
         if file.path == submission.root {
-            // Appended, never prepended, so the student's line numbers stay true.
-            let depth = file.path.components().count() - 1;
-            let probe = format!("{}{GRADER_DIR}/probe.rs", "../".repeat(depth));
-            write!(text, "\n#[path = \"{probe}\"]\n#[doc(hidden)]\npub mod __grader_probe;\n")?;
+            append_modules(&mut text, &file.path, "", &["probe"])?;
         }
         write_file(&scratch.path().join(&file.path), &text)?;
     }
-    let grader_dir = scratch.path().join(GRADER_DIR);
+    let race_dir = if race {
+        let race_dir = Path::new(GRADER_DIR).join(RACE_DIR);
+        for file in &submission.files {
+            let mut text = shadow_std(&file.text);
+            if file.path == submission.root {
+                append_modules(&mut text, &file.path, "../../", &["probe", "__grader_std"])?;
+                write!(text, "{}\n", SHADOW_STD.replace("crate::", "self::"))?;
+            } else {
+                write!(text, "\n{SHADOW_STD}\n")?;
+            }
+            write_file(&scratch.path().join(&race_dir).join(&file.path), &text)?;
+        }
+        Some(race_dir)
+    } else {
+        None
+    };
     write_file(&grader_dir.join("probe.rs"), &probe_source(signature))?;
+    write_file(&grader_dir.join("__grader_std.rs"), SHIM)?;
     write_file(&grader_dir.join("wire.rs"), WIRE)?;
     write_file(&grader_dir.join("main.rs"), HARNESS_MAIN)?;
     write_file(&grader_dir.join("threads.rs"), HARNESS_THREADS)?;
+    write_file(&grader_dir.join("race.rs"), HARNESS_RACE)?;
     Ok(Staged {
         scratch,
         root: submission.root.clone(),
         edition: submission.edition.clone(),
         root_display: submission.root.display().to_string(),
+        race_dir,
     })
+}
+
+/// Appends module declarations for the grader's files (`probe` becomes
+/// `__grader_probe`) to a crate root. Appended, never prepended, so the
+/// student's line numbers stay true.
+fn append_modules(text: &mut String, root: &Path, extra_depth: &str, modules: &[&str]) -> Result<()> {
+    let up = format!("{extra_depth}{}", "../".repeat(root.components().count() - 1));
+    for module in modules {
+        let name = if module.starts_with("__") { module.to_string() } else { format!("__grader_{module}") };
+        write!(text, "\n#[path = \"{up}{GRADER_DIR}/{module}.rs\"]\n#[doc(hidden)]\npub mod {name};\n")?;
+    }
+    Ok(())
+}
+
+/// Points every path that would escape the shim back at it, on the same
+/// lines: `::std::x` becomes `crate::__grader_std::x`, and each inline
+/// `mod name {` gets the shim's import right after its brace. (File modules
+/// get it appended.) Comments and strings may be touched too; that changes
+/// nothing the grader checks.
+fn shadow_std(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(index) = rest.find("::std::") {
+        let before = &rest[..index];
+        let joined = before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+        out.push_str(before);
+        out.push_str(if joined { "::std::" } else { "crate::__grader_std::" });
+        rest = &rest[index + "::std::".len()..];
+    }
+    out.push_str(rest);
+    let mut shadowed = String::with_capacity(out.len() + 256);
+    for line in out.split_inclusive('\n') {
+        shadowed.push_str(&shadow_inline_modules(line));
+    }
+    shadowed
+}
+
+fn shadow_inline_modules(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let declaration = ["pub mod ", "pub(crate) mod ", "mod "].iter().find_map(|prefix| trimmed.strip_prefix(prefix));
+    match declaration.and_then(|rest| rest.find('{').map(|brace| (rest, brace))) {
+        Some((rest, brace)) if rest[..brace].trim().chars().all(|c| c.is_alphanumeric() || c == '_') => {
+            let at = line.len() - rest.len() + brace + 1;
+            format!("{} {SHADOW_STD}{}", &line[..at], &line[at..])
+        }
+        _ => line.to_string(),
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
@@ -180,10 +258,25 @@ mod tests {
         let mut submission = Submission::from_source("main.rs", "fn f(a: u32) -> u32 { a }");
         submission.files[0].path = PathBuf::from("src/main.rs");
         submission.root = PathBuf::from("src/main.rs");
-        let staged = stage(&submission, &signature).unwrap();
+        let staged = stage(&submission, &signature, true).unwrap();
         let root = std::fs::read_to_string(staged.dir().join("src/main.rs")).unwrap();
         assert!(root.starts_with("fn f(a: u32) -> u32 { a }\n"));
         assert!(root.contains("#[path = \"../.grader/probe.rs\"]"), "{root}");
         assert!(staged.grader_dir().join("wire.rs").is_file());
+        let race = std::fs::read_to_string(staged.dir().join(staged.race_dir.as_ref().unwrap()).join("src/main.rs")).unwrap();
+        assert!(race.starts_with("fn f(a: u32) -> u32 { a }\n"));
+        assert!(race.contains("#[path = \"../../../.grader/__grader_std.rs\"]"), "{race}");
+        assert!(race.contains("use self::__grader_std as std;"), "{race}");
+    }
+
+    #[test]
+    fn escaping_paths_are_pointed_back_at_the_shim_on_the_same_lines() {
+        let source = "use ::std::sync::Mutex;\nmod pool {\n    use std::thread;\n}\nmod other { fn f() {} }\nlet x = a::std::y;\n";
+        let shadowed = shadow_std(source);
+        assert_eq!(shadowed.lines().count(), source.lines().count());
+        assert!(shadowed.starts_with("use crate::__grader_std::sync::Mutex;\n"), "{shadowed}");
+        assert!(shadowed.contains(&format!("mod pool {{ {SHADOW_STD}\n")), "{shadowed}");
+        assert!(shadowed.contains(&format!("mod other {{ {SHADOW_STD} fn f() {{}} }}")), "{shadowed}");
+        assert!(shadowed.contains("a::std::y"), "{shadowed}");
     }
 }

@@ -7,7 +7,9 @@
 //!
 //! - `harness call CASE_FILE` decodes the arguments in CASE_FILE, calls the
 //!   student's function once, and reports what happened on file descriptor 3;
-//! - `harness program` runs the student's own `fn main`.
+//! - `harness program` runs the student's own `fn main`;
+//! - `harness explore CASE_FILE` and `harness repeat CASE_FILE` are the race
+//!   modes (see race.rs).
 //!
 //! File descriptor 3 is the result channel: a pipe that only the grader reads.
 //! The harness closes it on exec so that nothing the student starts inherits it,
@@ -15,6 +17,7 @@
 //! `process::exit` halfway or a forged line on stdout earns nothing. The harness
 //! judges nothing itself: the grader computes the expected answers and compares.
 
+mod race;
 mod threads;
 #[path = "wire.rs"]
 mod wire;
@@ -35,6 +38,7 @@ const RETURNED: u8 = b'R';
 const PANICKED: u8 = b'P';
 const NO_MAIN: u8 = b'N';
 const BAD_CASE: u8 = b'I';
+const RACE: u8 = b'X';
 
 unsafe extern "C" {
     fn fcntl(fd: i32, cmd: i32, ...) -> i32;
@@ -46,6 +50,8 @@ const FD_CLOEXEC: i32 = 1;
 /// The first panic seen while the student's function ran: the root cause, where
 /// a later `join().unwrap()` would only say "a thread panicked".
 static FIRST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+/// The last panic: under shuttle, the grader's or shuttle's own verdict.
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 fn main() -> ExitCode {
     let Some(mut channel) = result_channel() else {
@@ -56,8 +62,9 @@ fn main() -> ExitCode {
     match args.get(1).map(String::as_str) {
         Some("call") if args.len() == 3 => call(&args[2], &mut channel),
         Some("program") => program(&mut channel),
+        Some(mode @ ("explore" | "repeat")) if args.len() == 3 => race(mode, &args[2], &mut channel),
         _ => {
-            eprintln!("usage: harness call CASE_FILE | harness program");
+            eprintln!("usage: harness call CASE_FILE | harness program | harness explore|repeat CASE_FILE");
             ExitCode::from(2)
         }
     }
@@ -84,11 +91,53 @@ fn call(case_file: &str, channel: &mut File) -> ExitCode {
         Ok(Some(answer)) => report(channel, RETURNED, &answer, 0),
         Ok(None) => report(channel, BAD_CASE, b"the case file does not match the contract", 3),
         Err(payload) => {
-            let first = FIRST_PANIC.lock().ok().and_then(|mut first| first.take());
-            let message = first.unwrap_or_else(|| panic_text(payload.as_ref()));
+            let message = take_first_panic().unwrap_or_else(|| panic_text(payload.as_ref()));
             report(channel, PANICKED, message.as_bytes(), 101)
         }
     }
+}
+
+fn race(mode: &str, case_file: &str, channel: &mut File) -> ExitCode {
+    let Some(case) = race::RaceCase::read(case_file) else {
+        return report(channel, BAD_CASE, format!("cannot read {case_file}").as_bytes(), 3);
+    };
+    record_first_panic();
+    threads::start_counting();
+    let finding = match mode {
+        "repeat" => race::repeat(&case, submission::__grader_probe::call, take_first_panic),
+        _ => explore(&case),
+    };
+    report(channel, RACE, &finding.encode(), 0)
+}
+
+#[cfg(grader_shuttle)]
+fn explore(case: &race::RaceCase) -> race::Finding {
+    race::explore(case, submission::__grader_probe::call, forget_panics, take_first_panic, take_last_panic)
+}
+
+#[cfg(not(grader_shuttle))]
+fn explore(_: &race::RaceCase) -> race::Finding {
+    let mut finding = race::Finding::nothing("none", 0);
+    finding.message = "this harness was built without shuttle".to_string();
+    finding
+}
+
+#[cfg_attr(not(grader_shuttle), allow(dead_code))]
+fn forget_panics() {
+    for panic in [&FIRST_PANIC, &LAST_PANIC] {
+        if let Ok(mut panic) = panic.lock() {
+            *panic = None;
+        }
+    }
+}
+
+#[cfg_attr(not(grader_shuttle), allow(dead_code))]
+fn take_last_panic() -> Option<String> {
+    LAST_PANIC.lock().ok().and_then(|mut last| last.take())
+}
+
+fn take_first_panic() -> Option<String> {
+    FIRST_PANIC.lock().ok().and_then(|mut first| first.take())
 }
 
 fn program(channel: &mut File) -> ExitCode {
@@ -121,7 +170,10 @@ fn record_first_panic() {
         let location = info.location().map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()));
         let text = format!("thread '{name}' panicked{}: {}", location.unwrap_or_default(), panic_text(info.payload()));
         if let Ok(mut first) = FIRST_PANIC.lock() {
-            first.get_or_insert(text);
+            first.get_or_insert(text.clone());
+        }
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(text);
         }
         default_hook(info);
     }));

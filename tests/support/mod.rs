@@ -9,8 +9,15 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the grader crate sits in the repository").to_path_buf()
 }
 
+/// The `grader` binary, to run from the repository's root.
+pub fn grader_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grader"));
+    command.current_dir(repo());
+    command
+}
+
 pub fn grader(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_grader")).args(args).current_dir(repo()).output().expect("the grader binary runs")
+    grader_command().args(args).output().expect("the grader binary runs")
 }
 
 /// A finished grading: its exit code and its JSON report.

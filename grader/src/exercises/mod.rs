@@ -39,6 +39,7 @@ impl ThreadBounds {
 }
 
 /// One generated case, ready to send and to judge.
+#[derive(Clone)]
 pub struct PlannedCase {
     /// The function's arguments, encoded in order.
     pub args: Vec<u8>,

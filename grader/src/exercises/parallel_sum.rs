@@ -30,6 +30,7 @@ impl Contract for ParallelSum {
         "zero_chunks_empty",
         "single",
         "busy",
+        "small",
     ];
 
     fn generate(case: &str, count: usize, rng: &mut Rng) -> Self::Input {
@@ -56,6 +57,11 @@ impl Contract for ParallelSum {
             "zero_chunks_empty" => (Vec::new(), 0),
             "single" => (random_data(rng, 1, VALUE_LIMIT), 8),
             "busy" => (random_data(rng, 10_000, VALUE_LIMIT), count),
+            // Race tests: few enough steps for shuttle to explore many schedules.
+            "small" => {
+                let len = rng.index(4, 12);
+                (random_data(rng, len, 1_000), count)
+            }
             other => unreachable!("the spec check admits only known cases, not `{other}`"),
         }
     }

@@ -30,6 +30,7 @@ impl Contract for WorkerPool {
         "single",
         "all_same",
         "busy",
+        "small",
     ];
 
     fn generate(case: &str, count: usize, rng: &mut Rng) -> Self::Input {
@@ -55,6 +56,11 @@ impl Contract for WorkerPool {
             "single" => (random_jobs(rng, 1), 8),
             "all_same" => (vec![LARGEST_JOB as u32; 64], 4),
             "busy" => (random_jobs(rng, 2_000), count),
+            // Race tests: few enough steps for shuttle to explore many schedules.
+            "small" => {
+                let len = rng.index(4, 12);
+                ((0..len).map(|_| rng.between(0, 1_000) as u32).collect(), count)
+            }
             other => unreachable!("the spec check admits only known cases, not `{other}`"),
         }
     }

@@ -1,0 +1,249 @@
+//! Race-stress end to end: every race bug in the corpus is caught in 20 of 20
+//! gradings with different seeds and its replay command reproduces it; every
+//! correct submission passes the race tests in 20 of 20 gradings; and the
+//! known traps (an API shuttle lacks, a panic the student handles) are not
+//! false failures.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Deserialize;
+use support::{grade_json, grader, repo};
+
+const GRADINGS: u64 = 20;
+
+#[derive(Deserialize)]
+struct Entry {
+    path: String,
+    assignment: String,
+    exit: i32,
+    #[serde(default)]
+    race_bug: bool,
+}
+
+fn corpus() -> Vec<Entry> {
+    let text = std::fs::read_to_string(repo().join("tests/corpus/verdicts.yaml")).unwrap();
+    let entries: Vec<serde_norway::Value> = serde_norway::from_str(&text).unwrap();
+    entries.into_iter().map(|entry| serde_norway::from_value(entry).unwrap()).collect()
+}
+
+fn race_statuses(graded: &support::Graded) -> Vec<(String, String)> {
+    graded
+        .tests()
+        .iter()
+        .map(|test| (test["name"].as_str().unwrap().to_string(), test["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// Runs `check` over `items`, two at a time, and collects what it complains about.
+fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
+    let problems = Mutex::new(Vec::new());
+    let next = Mutex::new(items.iter());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some(item) = next.lock().unwrap().next() {
+                    let found = check(item);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    problems.into_inner().unwrap()
+}
+
+fn grade_races(assignment: &str, path: &Path, seed: u64) -> support::Graded {
+    grade_json(assignment, path, &["--only", "race", "--seed", &seed.to_string()])
+}
+
+#[test]
+fn every_race_bug_is_caught_every_time_and_replays() {
+    let bugs: Vec<Entry> = corpus().into_iter().filter(|entry| entry.race_bug).collect();
+    assert!(bugs.len() >= 6, "the corpus holds race bugs for every exercise");
+    for assignment in ["parallel_sum", "worker_pool", "row_maxima"] {
+        assert!(bugs.iter().any(|bug| bug.assignment == assignment), "no race bug for {assignment}");
+    }
+    let runs: Vec<(&Entry, u64)> = bugs.iter().flat_map(|bug| (1..=GRADINGS).map(move |seed| (bug, seed * 7919))).collect();
+    let problems = in_parallel(&runs, |(bug, seed)| {
+        let path = repo().join("tests/corpus").join(&bug.path);
+        let graded = grade_races(&bug.assignment, &path, *seed);
+        let statuses = race_statuses(&graded);
+        let caught = graded.tests().iter().find(|test| test["status"] == "failed" && test["replay"].is_string());
+        let Some(caught) = caught else {
+            return vec![format!("{} seed {seed}: not caught: {statuses:?}", bug.path)];
+        };
+        // The first seed's replay command, run twice: the same failure each time.
+        if *seed != 7919 {
+            return Vec::new();
+        }
+        let command = caught["replay"].as_str().unwrap();
+        let args: Vec<String> = command.split_whitespace().skip(1).map(|word| word.trim_matches('\'').to_string()).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut problems = Vec::new();
+        for _ in 0..2 {
+            let output = grader(&args);
+            let text = String::from_utf8_lossy(&output.stdout);
+            if output.status.code() != Some(1) || !text.contains("reproduces the failure") {
+                problems.push(format!("{}: `{command}` did not reproduce: {text}", bug.path));
+            }
+            let first_line = caught["message"].as_str().unwrap().split(", found by").next().unwrap();
+            if !text.contains(first_line) {
+                problems.push(format!("{}: the replay failed differently: {text}", bug.path));
+            }
+        }
+        problems
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn correct_submissions_pass_the_race_tests_every_time() {
+    let mut correct: Vec<(String, PathBuf)> = corpus()
+        .into_iter()
+        .filter(|entry| entry.exit == 0)
+        .map(|entry| (entry.assignment.clone(), repo().join("tests/corpus").join(&entry.path)))
+        .collect();
+    for assignment in ["parallel_sum", "worker_pool", "row_maxima"] {
+        correct.push((assignment.to_string(), repo().join("assignments").join(assignment).join("reference.rs")));
+    }
+    assert!(correct.len() >= 10);
+    let runs: Vec<(&(String, PathBuf), u64)> =
+        correct.iter().flat_map(|entry| (1..=GRADINGS).map(move |seed| (entry, seed * 104_729))).collect();
+    let problems = in_parallel(&runs, |((assignment, path), seed)| {
+        let graded = grade_races(assignment, path, *seed);
+        let statuses = race_statuses(&graded);
+        if statuses.len() != 8 || statuses.iter().any(|(_, status)| status != "passed") {
+            vec![format!("{} seed {seed}: a false alarm: {statuses:?} {:?}", path.display(), graded.report["notes"])]
+        } else {
+            Vec::new()
+        }
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Writes a submission into a temp folder and grades its race tests.
+fn grade_source(assignment: &str, source: &str) -> support::Graded {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.rs");
+    std::fs::write(&path, source).unwrap();
+    grade_races(assignment, &path, 3)
+}
+
+#[test]
+fn an_api_shuttle_lacks_falls_back_to_real_threads_with_a_note() {
+    // Shuttle's Mutex has no `is_poisoned`: the race build cannot compile, so
+    // the schedule tests run on real threads instead, and pass.
+    let source = r#"
+use std::sync::Mutex;
+use std::thread;
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let total = Mutex::new(0u64);
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    thread::scope(|s| {
+        for piece in data.chunks(size) {
+            let total = &total;
+            s.spawn(move || *total.lock().unwrap() += piece.iter().sum::<u64>());
+        }
+    });
+    assert!(!total.is_poisoned());
+    total.into_inner().unwrap()
+}
+fn main() {}
+"#;
+    let graded = grade_source("parallel_sum", source);
+    let notes = graded.report["notes"].to_string();
+    assert!(notes.contains("real threads only") && notes.contains("is_poisoned"), "{notes}");
+    let statuses = race_statuses(&graded);
+    assert_eq!(statuses.len(), 8);
+    assert!(statuses.iter().all(|(_, status)| status == "passed"), "{statuses:?}");
+}
+
+#[test]
+fn a_worker_panic_handled_through_join_is_not_a_race() {
+    let source = r#"
+use std::thread;
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    thread::scope(|s| {
+        let probe = s.spawn(|| -> u64 { panic!("a deliberate panic, handled below") });
+        let fallback = match probe.join() { Ok(value) => value, Err(_) => 0 };
+        let handles: Vec<_> = data.chunks(size).map(|c| s.spawn(move || c.iter().sum::<u64>())).collect();
+        fallback + handles.into_iter().map(|h| h.join().unwrap()).sum::<u64>()
+    })
+}
+fn main() {}
+"#;
+    let graded = grade_source("parallel_sum", source);
+    assert!(race_statuses(&graded).iter().all(|(_, status)| status == "passed"), "{:?}", race_statuses(&graded));
+}
+
+#[test]
+fn paths_that_escape_the_shim_are_redirected() {
+    // `::std::sync` and a nested module importing std itself still run under shuttle:
+    // the lost update is found, which it would not be on real threads.
+    let source = r#"
+mod pieces {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    pub fn add(total: &AtomicU64, part: u64) {
+        let seen = total.load(Ordering::SeqCst);
+        total.store(seen + part, Ordering::SeqCst);
+    }
+}
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let total = ::std::sync::atomic::AtomicU64::new(0);
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    ::std::thread::scope(|s| {
+        for piece in data.chunks(size) {
+            let total = &total;
+            s.spawn(move || pieces::add(total, piece.iter().sum()));
+        }
+    });
+    total.into_inner()
+}
+fn main() {}
+"#;
+    let graded = grade_source("parallel_sum", source);
+    let statuses = race_statuses(&graded);
+    let schedule_tests: Vec<_> = statuses.iter().filter(|(name, _)| !name.contains("-real")).collect();
+    assert!(schedule_tests.iter().all(|(_, status)| status == "failed"), "{statuses:?}");
+}
+
+#[test]
+fn a_spin_loop_without_a_scheduling_point_hits_the_wall_clock_limit() {
+    // OnceLock is the real std's, not shuttle's: waiting on it never yields to
+    // the controlled scheduler, so under it the main thread never gets to set it.
+    let source = r#"
+use std::sync::OnceLock;
+use std::thread;
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let ready: OnceLock<()> = OnceLock::new();
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    thread::scope(|s| {
+        let handles: Vec<_> = data.chunks(size).map(|c| {
+            let ready = &ready;
+            s.spawn(move || { while ready.get().is_none() { std::hint::spin_loop(); } c.iter().sum::<u64>() })
+        }).collect();
+        let _ = ready.set(());
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+fn main() {}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.rs");
+    std::fs::write(&path, source).unwrap();
+    let started = std::time::Instant::now();
+    let graded = grade_json("parallel_sum", &path, &["--only", "race", "--seed", "3", "--timeout", "2"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "the grading ended within its limits");
+    for test in graded.tests() {
+        let name = test["name"].as_str().unwrap();
+        if name.contains("-real") {
+            assert_eq!(test["status"], "passed", "{test}");
+        } else {
+            assert_eq!(test["status"], "timeout", "{test}");
+            assert!(test["message"].as_str().unwrap().contains("spin loop"), "{test}");
+        }
+    }
+}
