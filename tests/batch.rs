@@ -1,0 +1,363 @@
+//! `grader batch` and `grader merge` end to end: a mixed class graded like
+//! each submission alone, resuming without regrading, and shards that merge
+//! into exactly one unsharded run.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime};
+
+use support::{grade_json, grader, repo};
+
+const SEED: &str = "20240611";
+/// Short test time limits keep the deadlocked submission fast, and still leave
+/// correct code (300 runs on real threads in the race tests) room to finish.
+const TIMEOUT: &str = "3";
+
+/// The tests here take turns: each batch already uses both cores of a small
+/// machine, and correct code starved by a neighbour could hit its time limit.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The class of the issue: correct, wrong, compile error, deadlock, an empty
+/// folder and a file that is not Rust.
+const MIXED_CLASS: &[(&str, Option<&str>)] = &[
+    ("alice.rs", Some("assignments/worker_pool/reference.rs")),
+    ("bob.rs", Some("examples/worker_pool_lost_jobs.rs")),
+    ("carol.rs", Some("tests/corpus/worker_pool/type_error.rs")),
+    ("dave.rs", Some("tests/corpus/worker_pool/deadlock_results_lock.rs")),
+    ("erin", None),
+    ("notes.txt", None),
+];
+
+/// A class that builds and runs quickly, for the resume tests.
+const QUICK_CLASS: &[(&str, Option<&str>)] = &[
+    ("alice.rs", Some("assignments/worker_pool/reference.rs")),
+    ("bob.rs", Some("examples/worker_pool_lost_jobs.rs")),
+    ("carol.rs", Some("tests/corpus/worker_pool/type_error.rs")),
+    ("frank.rs", Some("tests/corpus/worker_pool/mutex_vecdeque.rs")),
+];
+
+/// A fresh folder under cargo's scratch space for integration tests.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("batch-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn make_class(dir: &Path, class: &[(&str, Option<&str>)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, source) in class {
+        match source {
+            Some(source) => {
+                std::fs::copy(repo().join(source), dir.join(name)).unwrap();
+            }
+            None if name.ends_with(".txt") => std::fs::write(dir.join(name), "my answers are in the repo\n").unwrap(),
+            None => std::fs::create_dir(dir.join(name)).unwrap(),
+        }
+    }
+}
+
+/// A fresh class folder made of `class`, and where its batch writes.
+fn class_and_out(name: &str, class: &[(&str, Option<&str>)]) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    make_class(&dir.join("class"), class);
+    (dir.join("class"), dir.join("out"))
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
+}
+
+fn batch_args<'a>(class: &'a Path, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["batch", "worker_pool", path_arg(class), "--out", path_arg(out), "--timeout", TIMEOUT];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn batch(class: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = batch_args(class, out, extra);
+    args.extend(["--jobs", "2"]);
+    grader(&args)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// grades.csv as one map per row, keyed by column.
+fn read_grades(out: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(out.join("grades.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|record| header.iter().zip(record.unwrap().iter()).map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        .collect()
+}
+
+/// The `This run: …` line: (graded now, from the cache).
+fn this_run(output: &Output) -> (usize, usize) {
+    let stdout = text(&output.stdout);
+    let line = stdout.lines().find(|line| line.starts_with("This run:")).unwrap_or_else(|| panic!("no run line: {stdout}"));
+    let numbers: Vec<usize> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|part| part.parse().ok()).collect();
+    (numbers[0], numbers[1])
+}
+
+fn cache_entries(out: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    std::fs::read_dir(out.join("cache"))
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .filter(|entry| entry.path().extension().is_some_and(|extension| extension == "json"))
+                .map(|entry| (entry.path(), entry.metadata().unwrap().modified().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The mixed class graded once, unsharded, shared by the tests below.
+struct MixedRun {
+    class: PathBuf,
+    out: PathBuf,
+    output: Output,
+}
+
+fn mixed_run() -> &'static MixedRun {
+    static RUN: OnceLock<MixedRun> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let (class, out) = class_and_out("mixed", MIXED_CLASS);
+        let output = batch(&class, &out, &["--seed", SEED]);
+        MixedRun { class, out, output }
+    })
+}
+
+#[test]
+fn a_mixed_class_gets_one_row_each_like_grading_each_alone() {
+    let _turn = one_at_a_time();
+    let run = mixed_run();
+    let stdout = text(&run.output.stdout);
+    // Two submissions could not be graded: exit 1, and the batch went on past them.
+    assert_eq!(run.output.status.code(), Some(1), "{stdout}\n{}", text(&run.output.stderr));
+    let rows = read_grades(&run.out);
+    let statuses: Vec<(&str, &str)> = rows.iter().map(|row| (row["student"].as_str(), row["status"].as_str())).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("alice", "full-marks"),
+            ("bob", "points-lost"),
+            ("carol", "build-failed"),
+            ("dave", "points-lost"),
+            ("erin", "unreadable"),
+            ("notes.txt", "unreadable"),
+        ]
+    );
+    assert!(rows[4]["message"].contains("no src/main.rs or src/lib.rs"), "{:?}", rows[4]);
+    assert!(rows[5]["message"].contains("is not a Rust source file"), "{:?}", rows[5]);
+    assert_eq!(rows[4]["score"], "");
+
+    for row in &rows[..4] {
+        let file = run.class.join(format!("{}.rs", row["student"]));
+        let alone = grade_json("worker_pool", &file, &["--seed", SEED, "--timeout", TIMEOUT]);
+        let report = &alone.report;
+        let student = &row["student"];
+        assert_eq!(row["seed"], SEED);
+        assert_eq!(row["score"].parse::<f64>().unwrap(), report["score"].as_f64().unwrap(), "{student}");
+        assert_eq!(row["max_score"].parse::<f64>().unwrap(), report["max_score"].as_f64().unwrap(), "{student}");
+        for test in alone.tests() {
+            let name = test["name"].as_str().unwrap();
+            assert_eq!(row[name], test["status"].as_str().unwrap(), "{student}: {name}");
+        }
+        assert_eq!(row.len(), 7 + alone.tests().len(), "one column per test");
+        assert!(row["duration_ms"].parse::<u64>().is_ok());
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(run.out.join(format!("reports/{student}.json"))).unwrap()).unwrap();
+        assert_eq!(saved["score"], report["score"], "{student}");
+        assert_eq!(saved["audience"], "staff");
+    }
+    assert!(rows[3].values().any(|status| status == "timeout"), "the deadlock times out: {:?}", rows[3]);
+
+    let handback = |student: &str| std::fs::read_to_string(run.out.join(format!("reports/{student}.md"))).unwrap();
+    assert!(handback("alice").contains("**Score: 100 / 100**"));
+    assert!(handback("bob").contains("## What to fix"));
+    assert!(handback("carol").contains("## Build failed"));
+    assert!(handback("erin").contains("**Not graded.**"));
+    assert!(!run.out.join("reports/erin.json").exists());
+
+    for expected in ["6 submissions", "Graded 4: 1 full marks, 2 points lost, 1 build failed. Could not be graded: 2.", "100%", "Pass rate of each test", "Slowest:", "Could not be graded:", "notes.txt  unreadable"] {
+        assert!(stdout.contains(expected), "summary lacks `{expected}`:\n{stdout}");
+    }
+    assert_eq!(std::fs::read_to_string(run.out.join("summary.txt")).unwrap(), stdout.split("\nThis run:").next().unwrap());
+}
+
+#[test]
+fn two_shards_merged_equal_one_unsharded_run() {
+    let _turn = one_at_a_time();
+    let run = mixed_run();
+    let dir = scratch("shards");
+
+    // Graded apart: the same rows, but for the time each grading took.
+    let shard_outs: Vec<PathBuf> = (1..=2).map(|index| dir.join(format!("shard-{index}"))).collect();
+    for (index, shard_out) in shard_outs.iter().enumerate() {
+        let shard = format!("{}/2", index + 1);
+        let output = batch(&run.class, shard_out, &["--seed", SEED, "--shard", &shard]);
+        assert!(output.status.code().is_some_and(|code| code <= 1), "{}", text(&output.stderr));
+    }
+    let sizes: Vec<usize> = shard_outs.iter().map(|out| read_grades(out).len()).collect();
+    assert_eq!(sizes.iter().sum::<usize>(), MIXED_CLASS.len(), "{sizes:?}");
+    let merged = dir.join("merged");
+    let output = grader(&["merge", "--out", path_arg(&merged), path_arg(&shard_outs[0]), path_arg(&shard_outs[1])]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let without_times = |out: &Path| {
+        let mut rows = read_grades(out);
+        rows.iter_mut().for_each(|row| drop(row.remove("duration_ms")));
+        rows
+    };
+    assert_eq!(without_times(&merged), without_times(&run.out));
+    for student in ["alice", "bob", "carol", "dave"] {
+        let score = |out: &Path| {
+            let report: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(out.join(format!("reports/{student}.json"))).unwrap()).unwrap();
+            report["score"].clone()
+        };
+        assert_eq!(score(&merged), score(&run.out), "{student}");
+    }
+
+    // Graded from the same cache: the merged folder is the unsharded one, byte for byte.
+    let cached_outs: Vec<PathBuf> = (1..=2).map(|index| dir.join(format!("cached-{index}"))).collect();
+    for (index, shard_out) in cached_outs.iter().enumerate() {
+        copy_folder(&run.out.join("cache"), &shard_out.join("cache"));
+        let output = batch(&run.class, shard_out, &["--seed", SEED, "--shard", &format!("{}/2", index + 1)]);
+        assert_eq!(this_run(&output).0, 0, "every grading comes from the cache");
+    }
+    let merged = dir.join("merged-cached");
+    let output = grader(&["merge", "--out", path_arg(&merged), path_arg(&cached_outs[1]), path_arg(&cached_outs[0])]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    for file in ["grades.csv", "summary.txt", "batch.json"] {
+        assert_eq!(std::fs::read(merged.join(file)).unwrap(), std::fs::read(run.out.join(file)).unwrap(), "{file}");
+    }
+    let reports = |out: &Path| -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(out.join("reports"))
+            .unwrap()
+            .map(|entry| entry.unwrap())
+            .map(|entry| (entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap()))
+            .collect()
+    };
+    assert_eq!(reports(&merged), reports(&run.out));
+    let summary = text(&output.stdout);
+    assert!(summary.starts_with(&std::fs::read_to_string(run.out.join("summary.txt")).unwrap()), "{summary}");
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_rerun_grades_only_what_changed() {
+    let _turn = one_at_a_time();
+    let (class, out) = class_and_out("rerun", QUICK_CLASS);
+
+    let first = batch(&class, &out, &[]);
+    assert_eq!(first.status.code(), Some(0), "every submission graded: {}", text(&first.stderr));
+    assert_eq!(this_run(&first), (4, 0));
+    let grades = std::fs::read(out.join("grades.csv")).unwrap();
+    let cached = cache_entries(&out);
+
+    // No --seed: the rerun takes the first run's seed from OUT, so nothing is regraded.
+    let again = batch(&class, &out, &[]);
+    assert_eq!(this_run(&again), (0, 4), "{}", text(&again.stdout));
+    assert_eq!(std::fs::read(out.join("grades.csv")).unwrap(), grades);
+    assert_eq!(cache_entries(&out), cached, "no cache entry was written again");
+
+    // bob resubmits.
+    let bob = class.join("bob.rs");
+    let resubmitted = std::fs::read_to_string(&bob).unwrap() + "\n// resubmitted\n";
+    std::fs::write(&bob, resubmitted).unwrap();
+    let after = batch(&class, &out, &[]);
+    assert_eq!(this_run(&after), (1, 3), "{}", text(&after.stdout));
+    assert_eq!(cache_entries(&out).len(), 5);
+
+    let forced = batch(&class, &out, &["--force"]);
+    assert_eq!(this_run(&forced), (4, 0));
+}
+
+#[test]
+fn an_interrupted_batch_resumes_without_regrading_finished_students() {
+    let _turn = one_at_a_time();
+    let (class, out) = class_and_out("interrupted", QUICK_CLASS);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(batch_args(&class, &out, &["--jobs", "1"]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while cache_entries(&out).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(120), "no grading finished in two minutes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let finished = cache_entries(&out);
+    assert!(finished.len() < QUICK_CLASS.len(), "the batch was stopped before the end");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("batch.json")).unwrap()).unwrap();
+    assert_eq!(manifest["finished"], false);
+
+    let resumed = batch(&class, &out, &[]);
+    assert_eq!(resumed.status.code(), Some(0), "{}", text(&resumed.stderr));
+    assert_eq!(this_run(&resumed), (QUICK_CLASS.len() - finished.len(), finished.len()), "{}", text(&resumed.stdout));
+    for (entry, modified) in &finished {
+        assert_eq!(std::fs::metadata(entry).unwrap().modified().unwrap(), *modified, "{} was regraded", entry.display());
+    }
+    let rows = read_grades(&out);
+    assert_eq!(rows.len(), QUICK_CLASS.len());
+    let seed = manifest["seed"].to_string();
+    assert!(rows.iter().all(|row| row["seed"] == seed), "the interrupted run's seed is kept");
+}
+
+/// A usage error: exit 2 and one line on stderr.
+fn assert_usage_error(output: &Output, expected: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+}
+
+#[test]
+fn usage_errors_and_mismatched_shards_are_one_line_and_exit_2() {
+    let _turn = one_at_a_time();
+    let dir = scratch("usage");
+    let class = dir.join("class");
+    make_class(&class, &[("a.txt", None), ("b.txt", None), ("c.txt", None)]);
+    let out = dir.join("out");
+
+    assert_usage_error(&grader(&["batch", "parallel_product", path_arg(&class)]), "unknown assignment");
+    assert_usage_error(&batch(&dir.join("missing"), &out, &[]), "is not a folder");
+    assert_usage_error(&batch(&class, &out, &["--shard", "1/2"]), "--shard needs --seed");
+    assert_usage_error(&batch(&class, &out, &["--shard", "3/2", "--seed", "1"]), "is not a shard");
+
+    // Shards graded with different seeds cannot be merged.
+    let first = dir.join("first");
+    let second = dir.join("second");
+    assert_eq!(batch(&class, &first, &["--shard", "1/2", "--seed", "1"]).status.code(), Some(1));
+    assert_eq!(batch(&class, &second, &["--shard", "2/2", "--seed", "2"]).status.code(), Some(1));
+    let merge = |shards: &[&Path]| {
+        let mut args = vec!["merge", "--out", path_arg(&out)];
+        args.extend(shards.iter().map(|shard| path_arg(shard)));
+        grader(&args)
+    };
+    assert_usage_error(&merge(&[&first, &second]), "different seeds");
+    assert_usage_error(&merge(&[&first]), "shard 2/2 is missing");
+    assert_usage_error(&merge(&[&first, &first]), "given twice");
+    assert_usage_error(&merge(&[&class]), "has no batch.json");
+}
