@@ -80,6 +80,8 @@ fn the_json_report_has_every_documented_field() {
             assert!(test.get(field).is_some(), "{} lacks {field}", test["name"]);
         }
         assert_eq!(test["status"], "passed", "{test}");
+        // A clean run leaves nothing behind, and the report must not say it did.
+        assert!(!test["message"].as_str().unwrap().contains("left processes"), "{test}");
         if let Some(threads) = test["threads"].as_u64() {
             threads_seen.insert(threads);
         }

@@ -22,6 +22,8 @@ pub struct Assignment {
     pub spec: Spec,
     pub signature: Signature,
     pub exercise: &'static dyn Exercise,
+    /// The spec file as written, for keys that must change when the spec does.
+    pub spec_text: String,
     /// The reference solution's source, used only by `grader validate` and the tests.
     pub reference: Option<String>,
 }
@@ -51,15 +53,35 @@ pub struct Limits {
     pub build_timeout_secs: f64,
     /// How much of each output stream is kept; the rest is counted and dropped.
     pub output_bytes: usize,
+    /// Output on one stream past this stops the test (`limit`): a flood is not worth reading.
+    pub output_limit_bytes: u64,
+    /// Memory of one test's process and all it starts.
+    pub memory_bytes: u64,
+    /// Threads and processes alive at once in one test.
+    pub threads: u64,
+    /// CPU time of one test's process (all its threads).
+    pub cpu_secs: u64,
+    /// The largest file a test may write (in its private /tmp).
+    pub file_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout_secs: 5.0, build_timeout_secs: 120.0, output_bytes: 64 * 1024 }
+        Limits {
+            timeout_secs: 5.0,
+            build_timeout_secs: 120.0,
+            output_bytes: 64 * 1024,
+            output_limit_bytes: 16 << 20,
+            memory_bytes: 1 << 30,
+            // The harness and 64 worker threads, with room to spare.
+            threads: 512,
+            cpu_secs: 60,
+            file_bytes: 16 << 20,
+        }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The chapter's own examples.
@@ -70,6 +92,8 @@ pub enum Kind {
     Parallelism,
     /// What the program's `fn main` prints.
     Output,
+    /// Rare interleavings: controlled scheduling and real-thread repetition.
+    Race,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -94,6 +118,31 @@ pub struct Group {
     /// For the output group: the hint shown when the output differs.
     #[serde(default)]
     pub hint: Option<String>,
+    /// The thread counts of this group's cases, instead of the spec's.
+    #[serde(default)]
+    pub thread_counts: Option<Vec<usize>>,
+    /// For the race group: how hard to look.
+    #[serde(default)]
+    pub race: Option<RaceSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaceSettings {
+    /// Iterations of each of shuttle's schedulers, random and PCT, per test.
+    pub schedules: u64,
+    /// The PCT scheduler's bug depth.
+    pub pct_depth: u64,
+    /// Runs on real threads per test.
+    pub repeats: u64,
+    /// Wall-clock limit of one race test's process.
+    pub timeout_secs: f64,
+}
+
+impl Default for RaceSettings {
+    fn default() -> Self {
+        RaceSettings { schedules: 1000, pct_depth: 3, repeats: 300, timeout_secs: 30.0 }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,7 +319,7 @@ fn parse(name: &str, text: &str, path: PathBuf) -> Result<Assignment> {
         .with_context(|| format!("no built-in case generator is called `{exercise_name}`"))
         .with_context(invalid)?;
     check(&spec, exercise).with_context(invalid)?;
-    Ok(Assignment { name: name.to_string(), spec, signature, exercise, reference: None })
+    Ok(Assignment { name: name.to_string(), spec, signature, exercise, spec_text: text.to_string(), reference: None })
 }
 
 fn check(spec: &Spec, exercise: &dyn Exercise) -> Result<()> {
@@ -293,6 +342,19 @@ fn check(spec: &Spec, exercise: &dyn Exercise) -> Result<()> {
         }
         if seen_kinds.insert(group.kind, ()).is_some() {
             bail!("two groups of kind {:?}", group.kind);
+        }
+        if let Some(counts) = &group.thread_counts {
+            if counts.is_empty() || counts.iter().any(|&count| count > 1024) {
+                bail!("the {:?} group's `thread_counts` must hold 1 to 1024 threads each", group.kind);
+            }
+        }
+        if let Some(race) = &group.race {
+            if group.kind != Kind::Race {
+                bail!("only the race group takes `race` settings");
+            }
+            if !(race.timeout_secs.is_finite() && race.timeout_secs > 0.0 && race.timeout_secs <= 3600.0) {
+                bail!("`race.timeout_secs` must be between 0 and 3600 seconds");
+            }
         }
         match group.kind {
             Kind::Output => {

@@ -10,9 +10,13 @@
 //!
 //! Assignments are data ([`assignment`]); the few lines of Rust each exercise
 //! needs are in [`exercises`]; every child process goes through [`process`].
+//! [`check`] is the student's self-check around one grading; [`batch`] runs
+//! many gradings for a whole class and writes its gradebook.
 
 pub mod assignment;
+pub mod batch;
 pub mod build;
+pub mod check;
 pub mod exercises;
 pub mod plan;
 pub mod process;
@@ -20,6 +24,7 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod score;
+pub mod shuttle_deps;
 pub mod stage;
 pub mod submission;
 #[path = "../../harness/src/wire.rs"]
@@ -34,32 +39,73 @@ use build::BuildOutcome;
 use report::Report;
 use submission::Submission;
 
+#[derive(Default)]
 pub struct Options {
     /// Reproduce an earlier grading; a fresh seed is drawn without it.
     pub seed: Option<u64>,
     /// Overrides the spec's per-test time limit.
     pub timeout_secs: Option<f64>,
+    /// Run only the tests of these kinds; empty runs them all.
+    pub only: Vec<assignment::Kind>,
+}
+
+/// One race test's failing schedule, as a report's replay command gives it.
+pub struct Replay {
+    pub test: String,
+    pub schedule: String,
 }
 
 /// Grades one submission. An error here is the grader's or the caller's
 /// (a scratch folder that cannot be made, rustc missing), never the
 /// submission's: whatever the submission does ends up in the report.
 pub fn grade(assignment: &Assignment, submission: &Submission, options: &Options) -> Result<Report> {
+    grade_plan(assignment, submission, options, None)
+}
+
+/// Runs one race test under a recorded schedule: the same way of failing,
+/// every time, on the student's own machine.
+pub fn replay(assignment: &Assignment, submission: &Submission, options: &Options, replay: &Replay) -> Result<Report> {
+    grade_plan(assignment, submission, options, Some(replay))
+}
+
+fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Options, replay: Option<&Replay>) -> Result<Report> {
     let started = Instant::now();
     let seed = options.seed.unwrap_or_else(rng::Rng::fresh_seed);
     let limits = &assignment.spec.limits;
     let timeout = Duration::from_secs_f64(options.timeout_secs.unwrap_or(limits.timeout_secs));
 
-    let staged = stage::stage(submission, &assignment.signature)?;
+    let mut plan = plan::plan(assignment, seed);
+    if let Some(secs) = options.timeout_secs {
+        for test in &mut plan {
+            if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
+                race.timeout_secs = race.timeout_secs.min(secs);
+            }
+        }
+    }
+    if !options.only.is_empty() {
+        plan.retain(|test| options.only.contains(&test.kind));
+    }
+    if let Some(replay) = replay {
+        plan = only_replayed(plan, replay)?;
+    }
+    let races = plan.iter().any(|test| matches!(test.check, plan::Check::Explore { .. }));
+    let staged = stage::stage(submission, &assignment.signature, races)?;
     let build = build::build(&staged, &assignment.signature, limits)?;
     tracing::debug!(ms = build.duration.as_millis() as u64, "built");
-    let plan = plan::plan(assignment, seed);
+    let mut notes = process::sandbox_notes();
     let outcomes = match &build.outcome {
-        BuildOutcome::Built { harness, .. } => {
+        BuildOutcome::Built { harness, race, .. } => {
+            if let Some(Err(why)) = race {
+                notes.push(format!(
+                    "The race tests ran on real threads only ({} times as many runs): {why}.",
+                    run::FALLBACK_REPEATS
+                ));
+            }
             let settings = run::RunSettings {
                 harness,
+                race_harness: race.as_ref().and_then(|race| race.as_deref().ok()),
                 work_dir: &staged.grader_dir(),
-                limits: process::Limits { timeout, output_bytes: limits.output_bytes },
+                limits: run::test_limits(limits, timeout),
             };
             run::run_tests(&plan, &settings)?
         }
@@ -75,6 +121,23 @@ pub fn grade(assignment: &Assignment, submission: &Submission, options: &Options
         outcomes,
         started,
         timeout,
-        notes: Vec::new(),
+        notes,
     }))
+}
+
+/// The one race test a replay runs, with the schedule to follow.
+fn only_replayed(plan: Vec<plan::PlannedTest>, replay: &Replay) -> Result<Vec<plan::PlannedTest>> {
+    let names: Vec<String> = plan
+        .iter()
+        .filter(|test| matches!(test.check, plan::Check::Explore { .. }))
+        .map(|test| test.name.clone())
+        .collect();
+    let Some(mut test) = plan.into_iter().find(|test| test.name == replay.test) else {
+        anyhow::bail!("no race test is called `{}`: replay one of {}", replay.test, names.join(", "));
+    };
+    match &mut test.check {
+        plan::Check::Explore { replay: schedule, .. } => *schedule = Some(replay.schedule.clone()),
+        _ => anyhow::bail!("`{}` is not a schedule test: replay one of {}", replay.test, names.join(", ")),
+    }
+    Ok(vec![test])
 }

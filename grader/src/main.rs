@@ -1,7 +1,8 @@
-//! The `grader` command line: `grade`, `list` and `validate`.
+//! The `grader` command line: `grade`, `check`, `batch`, `merge`, `list` and `validate`.
 //!
 //! Exit status: 0 full marks, 1 graded with points lost (a failed build
 //! included), 2 a usage or configuration error, said in one line on stderr.
+//! `batch` and `merge`: 0 every submission graded, 1 some could not be.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,8 +11,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use grader::assignment::Catalog;
-use grader::report::{self, Audience, Report};
+use grader::assignment::{Catalog, Kind};
+use grader::report::{self, Audience, HiddenVisibility, Report};
 use grader::submission::Submission;
 use grader::{Options, grade};
 
@@ -24,6 +25,9 @@ struct Cli {
     /// Log what the grader does on stderr (or set GRADER_LOG=debug).
     #[arg(short, long, global = true)]
     verbose: bool,
+    /// Isolate submissions with bubblewrap: `required` refuses to grade without it (TAs, CI), `off` is for debugging.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "MODE")]
+    sandbox: grader::process::SandboxMode,
     #[command(subcommand)]
     command: Command,
 }
@@ -48,6 +52,72 @@ enum Command {
         /// Each test's time limit in seconds, instead of the assignment's.
         #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
         timeout: Option<f64>,
+        /// Run only these kinds of test (e.g. `--only race`, `--only correctness,output`).
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+        only: Vec<Kind>,
+        /// With --format gradescope: when students see the hidden tests' results.
+        #[arg(long, value_enum, value_name = "WHEN", default_value_t = HiddenVisibility::AfterDueDate)]
+        gradescope_hidden: HiddenVisibility,
+    },
+    /// Check your own project: finds its assignment in Cargo.toml, grades it and says what to try next.
+    Check {
+        /// The project folder, or any folder inside it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Check again every time you save a file under src/ (Ctrl-C to stop).
+        #[arg(long)]
+        watch: bool,
+        /// Reproduce an earlier check exactly.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Replay a race test's failing schedule, from the command its report gives.
+    Replay {
+        assignment: String,
+        submission: PathBuf,
+        /// The race test, e.g. race/small/threads=4.
+        #[arg(long)]
+        test: String,
+        /// The seed of the grading that found it.
+        #[arg(long)]
+        seed: u64,
+        /// The schedule the report printed.
+        #[arg(long)]
+        schedule: String,
+    },
+    /// Grade a whole class: every folder or .rs file in DIR is one student's submission.
+    Batch {
+        /// parallel_sum, worker_pool or row_maxima.
+        assignment: String,
+        /// The class folder, one folder or .rs file per student.
+        dir: PathBuf,
+        /// Gradings at once [default: the number of cores].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Where grades.csv, reports/, summary.txt and the cache go.
+        #[arg(long, value_name = "OUT", default_value = "grades")]
+        out: PathBuf,
+        /// One seed for the whole class [default: the seed of an earlier run into OUT, else a fresh one].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Each test's time limit in seconds, instead of the assignment's.
+        #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+        timeout: Option<f64>,
+        /// Grade only the I-th of N parts of the class (1-based, e.g. 1/4); needs --seed.
+        #[arg(long, value_name = "I/N", value_parser = grader::batch::Shard::parse)]
+        shard: Option<grader::batch::Shard>,
+        /// Grade every submission again, ignoring the cache.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Join the output folders of `grader batch --shard I/N` runs into one.
+    Merge {
+        /// The merged output folder.
+        #[arg(long, value_name = "OUT")]
+        out: PathBuf,
+        /// Every shard's output folder.
+        #[arg(required = true, value_name = "SHARD_OUT")]
+        shards: Vec<PathBuf>,
     },
     /// List the assignments and their points.
     List,
@@ -62,6 +132,12 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// Base64 for GitHub Classroom's autograding reporter, also appended to $GITHUB_OUTPUT as `result`.
+    Classroom,
+    /// Gradescope's results.json.
+    Gradescope,
+    /// JUnit XML.
+    Junit,
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {
@@ -86,6 +162,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.verbose);
+    if let Err(error) = grader::process::configure_sandbox(cli.sandbox) {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -110,22 +190,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => Catalog::BuiltIn,
     };
     match cli.command {
-        Command::Grade { assignment, submission, format, seed, audience, output, timeout } => {
+        Command::Grade { assignment, submission, format, seed, audience, output, timeout, gradescope_hidden, only } => {
             let assignment = catalog.load(&assignment)?;
             let opened = Submission::open(&submission, &assignment.signature.function)?;
-            let report = grade(&assignment, &opened, &Options { seed, timeout_secs: timeout })?.for_audience(audience);
+            let options = Options { seed, timeout_secs: timeout, only };
+            let report = grade(&assignment, &opened, &options)?.for_audience(audience);
             let text = match format {
                 Format::Json => report::render_json(&report),
                 Format::Human => {
-                    let color = output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    let color = output.is_none() && color_on_stdout();
                     report::render_human(&report, color, &again_command(&report, &submission))
                 }
+                Format::Classroom => {
+                    let result = report::render_classroom(&report, &again_command(&report, &submission), &root_file(&opened));
+                    append_step_output(&result)?;
+                    result
+                }
+                Format::Gradescope => report::render_gradescope(&report, gradescope_hidden),
+                Format::Junit => report::render_junit(&report),
             };
             match output {
                 Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?,
                 None => print!("{text}"),
             }
             Ok(exit_code(&report))
+        }
+        Command::Check { dir, watch, seed } => {
+            let command = if dir == std::path::Path::new(".") { "grader check".to_string() } else { format!("grader check {}", dir.display()) };
+            let clear = std::io::stdout().is_terminal();
+            let options = grader::check::CheckOptions { dir, command, watch, seed, color: color_on_stdout(), clear };
+            let full_marks = grader::check::run(&catalog, &options)?;
+            Ok(if full_marks { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::List => {
             for assignment in catalog.load_all()? {
@@ -147,6 +242,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Replay { assignment, submission, test, seed, schedule } => {
+            let assignment = catalog.load(&assignment)?;
+            let opened = Submission::open(&submission, &assignment.signature.function)?;
+            let schedule: String = schedule.split_whitespace().collect();
+            if schedule.len() < 2 || !schedule.chars().all(|c| c.is_ascii_hexdigit()) {
+                anyhow::bail!("`{schedule}` is not a schedule the grader printed: copy the whole replay command from the report");
+            }
+            let options = Options { seed: Some(seed), timeout_secs: None, ..Default::default() };
+            let report = grader::replay(&assignment, &opened, &options, &grader::Replay { test, schedule })?;
+            print!("{}", report::render_replay(&report, color_on_stdout()));
+            Ok(exit_code(&report))
+        }
+        Command::Batch { assignment, dir, jobs, out, seed, timeout, shard, force } => {
+            let assignment = catalog.load(&assignment)?;
+            let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+            let jobs = jobs.map_or(cores, usize::from);
+            let settings = grader::batch::Settings { assignment: &assignment, dir, out, jobs, seed, timeout_secs: timeout, shard, force };
+            Ok(batch_exit_code(grader::batch::run(&settings)?))
+        }
+        Command::Merge { out, shards } => Ok(batch_exit_code(grader::batch::merge(&out, &shards)?)),
         Command::Validate { seed } => {
             let mut all_full = true;
             for assignment in catalog.load_all()? {
@@ -156,7 +271,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     continue;
                 };
                 let submission = Submission::from_source("reference.rs", reference);
-                let report = grade(&assignment, &submission, &Options { seed, timeout_secs: None })?;
+                let report = grade(&assignment, &submission, &Options { seed, ..Default::default() })?;
                 let verdict = if report.full_marks() { "full marks" } else { "POINTS LOST" };
                 println!(
                     "{:<14} {verdict}: {} / {} (seed {}, {:.1} s)",
@@ -178,10 +293,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A batch's summary on stdout; 0 when every submission got a grade, 1 when
+/// some could not be graded (listed at the end of the summary).
+fn batch_exit_code(finished: grader::batch::Finished) -> ExitCode {
+    print!("{}", finished.summary);
+    println!("\n{}", finished.this_run);
+    if finished.all_graded { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Colour only for a person at a terminal who has not asked for none.
+fn color_on_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 fn exit_code(report: &Report) -> ExitCode {
     if report.full_marks() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 fn again_command(report: &Report, submission: &std::path::Path) -> String {
     format!("grader grade {} {} --seed {}", report.assignment, submission.display(), report.seed)
+}
+
+/// The crate root as the student's repository names it: `src/main.rs` for a
+/// project graded from its own folder, the path given for a single file.
+fn root_file(submission: &Submission) -> String {
+    if submission.origin.is_dir() {
+        let path = submission.origin.join(&submission.root);
+        path.strip_prefix(".").unwrap_or(&path).display().to_string()
+    } else {
+        submission.origin.display().to_string()
+    }
+}
+
+/// In a GitHub Actions step ($GITHUB_OUTPUT set), the Classroom result also
+/// becomes the step's `result` output, which the workflow hands to the
+/// reporter as `<STEP_ID>_RESULTS`.
+fn append_step_output(result: &str) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT") else { return Ok(()) };
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .with_context(|| format!("cannot write the step output `{}`", PathBuf::from(&path).display()))?;
+    std::io::Write::write_all(&mut file, format!("result={}\n", result.trim_end()).as_bytes())
+        .with_context(|| format!("cannot write the step output `{}`", PathBuf::from(&path).display()))
 }

@@ -58,7 +58,7 @@ pub fn render(report: &Report, color: bool, command: &str) -> String {
     out.push('\n');
     render_build(report, &style, &mut out);
     if report.build.status == BuildStatus::Ok {
-        for kind in [Kind::Example, Kind::Correctness, Kind::Parallelism, Kind::Output] {
+        for kind in [Kind::Example, Kind::Correctness, Kind::Parallelism, Kind::Race, Kind::Output] {
             let tests: Vec<&TestReport> = report.tests.iter().filter(|test| test.kind == kind).collect();
             if !tests.is_empty() {
                 render_group(kind, &tests, &style, &mut out);
@@ -73,6 +73,30 @@ pub fn render(report: &Report, color: bool, command: &str) -> String {
     let _ = writeln!(out, "{}", if report.full_marks() { style.good(&style.bold(&score)) } else { style.bold(&score) });
     let _ = writeln!(out, "{}", style.dim(&format!("Grade again with the same inputs: {command}")));
     out
+}
+
+/// The self-check's report (`grader check`): the same report as `grader grade`
+/// gives, then one line on what to try next.
+pub fn render_check(report: &Report, color: bool, command: &str) -> String {
+    let style = Style { color };
+    let mut out = render(report, color, command);
+    let _ = writeln!(out, "{} {}", style.bold("Next:"), next_step(report));
+    out
+}
+
+/// One thing to do now: fix the build, else follow the first failing test's
+/// hint, else hand the work in.
+fn next_step(report: &Report) -> String {
+    if report.build.status == BuildStatus::Failed {
+        return "fix the first error the compiler shows above, save, and check again.".to_string();
+    }
+    match report.tests.iter().find(|test| test.status != Status::Passed) {
+        Some(test) => match &test.hint {
+            Some(hint) => format!("start with {}. {hint}", test.name),
+            None => format!("start with {}: {}", test.name, test.message),
+        },
+        None => "every test passes: commit and push your work.".to_string(),
+    }
 }
 
 fn render_build(report: &Report, style: &Style, out: &mut String) {
@@ -125,7 +149,7 @@ fn render_group(kind: Kind, tests: &[&TestReport], style: &Style, out: &mut Stri
 }
 
 /// `correctness/random/threads=8` → (`correctness/random`, `8`).
-fn case_of(name: &str) -> (&str, Option<&str>) {
+pub(super) fn case_of(name: &str) -> (&str, Option<&str>) {
     match name.rsplit_once('/') {
         Some((case, count)) if count.contains('=') => (case, count.split_once('=').map(|(_, count)| count)),
         _ => (name, None),
@@ -134,12 +158,16 @@ fn case_of(name: &str) -> (&str, Option<&str>) {
 
 fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
     let test = same[0];
+    if test.status == Status::Passed {
+        let _ = writeln!(out, "  {} {}  passed: {}", style.good("✓"), test.name, test.message);
+        return;
+    }
     let mark = match test.status {
         Status::Timeout => style.warn("⏱"),
         Status::Skipped => style.dim("-"),
         _ => style.bad("✗"),
     };
-    let status = format!("{:?}", test.status).to_lowercase();
+    let status = test.status.name();
     if same.len() == 1 {
         let _ = writeln!(out, "  {mark} {}  {status}: {}", test.name, test.message);
     } else {
@@ -167,6 +195,9 @@ fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
             let _ = writeln!(out, "      {}", style.dim(&format!("… {} more lines of diff", lines.len() - DIFF_LINES)));
         }
     }
+    if let Some(replay) = &test.replay {
+        let _ = writeln!(out, "      {} {replay}", style.warn("replay:"));
+    }
     if let Some(hint) = &test.hint {
         let _ = writeln!(out, "      {} {hint}", style.warn("hint:"));
     }
@@ -175,4 +206,28 @@ fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The report of `grader replay`: the one race test and whether the schedule
+/// reproduced its failure.
+pub fn render_replay(report: &Report, color: bool) -> String {
+    let style = Style { color };
+    let mut out = String::new();
+    let Some(test) = report.tests.first() else {
+        render_build(report, &style, &mut out);
+        return out;
+    };
+    let _ = writeln!(out, "{}", style.bold(&format!("Replaying {} of {} (seed {})", test.name, report.assignment, report.seed)));
+    if report.build.status != BuildStatus::Ok {
+        render_build(report, &style, &mut out);
+        return out;
+    }
+    render_failure(&[test], &style, &mut out);
+    let verdict = match test.status {
+        Status::Passed => style.good("Under this schedule the test passes: the race is fixed, or the schedule is from other code."),
+        _ if test.message.contains("does not fit the code") => style.warn("The schedule no longer fits this code."),
+        _ => style.bad("The schedule reproduces the failure: replay it as often as you like while you fix the code."),
+    };
+    let _ = writeln!(out, "\n{verdict}");
+    out
 }

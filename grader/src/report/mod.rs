@@ -2,20 +2,31 @@
 //! renderers that turn it into text.
 //!
 //! `score` builds a [`Report`]; each format is a file of its own here that
-//! only renders it (human, JSON). What a student may see is decided once, by
+//! only renders it (human, JSON, GitHub Classroom, Gradescope, JUnit) and
+//! never runs anything. What a student may see is decided once, by
 //! [`Report::for_audience`], before any renderer runs.
 
+mod classroom;
+#[cfg(test)]
+mod fixture;
+mod gradescope;
 mod human;
 mod json;
+mod junit;
+mod markdown;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::assignment::{Kind, Visibility};
 
-pub use human::render as render_human;
+pub use classroom::render as render_classroom;
+pub use gradescope::{HiddenVisibility, render as render_gradescope};
+pub use human::{render as render_human, render_check, render_replay};
 pub use json::render as render_json;
+pub use markdown::render as render_markdown;
+pub use junit::render as render_junit;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub assignment: String,
     pub title: String,
@@ -33,7 +44,7 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BuildReport {
     pub status: BuildStatus,
     /// The compiler's diagnostics, with paths relative to the submission.
@@ -43,14 +54,14 @@ pub struct BuildReport {
     pub duration_ms: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BuildStatus {
     Ok,
     Failed,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestReport {
     pub name: String,
     pub kind: Kind,
@@ -69,9 +80,11 @@ pub struct TestReport {
     pub hint: Option<String>,
     /// The test's input in a few words (staff only for hidden tests).
     pub input: Option<String>,
+    /// For a race: the command that replays the failing schedule.
+    pub replay: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Passed,
@@ -79,10 +92,12 @@ pub enum Status {
     Panicked,
     Timeout,
     Crashed,
+    /// Stopped at a resource limit (memory, threads, output, CPU, file size).
+    Limit,
     Skipped,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     /// Hidden tests show their name, result and hint, not their input or diff.
@@ -108,6 +123,53 @@ impl Report {
             }
         }
         self
+    }
+}
+
+impl Report {
+    /// The failed build as plain text, the sentence then the compiler's diagnostics,
+    /// for the formats that carry one text per grading.
+    pub fn build_failure(&self) -> Option<String> {
+        (self.build.status == BuildStatus::Failed).then(|| {
+            let message = self.build.message.as_deref().unwrap_or("The submission did not compile.");
+            format!("{message}\n\n{}", self.build.log).trim_end().to_string()
+        })
+    }
+}
+
+impl TestReport {
+    /// What happened, the diff where there is one, and the hint, as plain text
+    /// for the formats that carry one text per test.
+    pub fn explanation(&self) -> String {
+        let mut text = self.message.clone();
+        if let Some(input) = &self.input {
+            text.push_str(&format!("\ninput: {input}"));
+        }
+        if let Some(diff) = &self.diff {
+            text.push_str(&format!("\n{}", diff.trim_end()));
+        }
+        if let Some(hint) = &self.hint {
+            text.push_str(&format!("\nhint: {hint}"));
+        }
+        if let Some(replay) = &self.replay {
+            text.push_str(&format!("\nreplay: {replay}"));
+        }
+        text
+    }
+}
+
+impl Status {
+    /// The status as the JSON report spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Panicked => "panicked",
+            Status::Timeout => "timeout",
+            Status::Crashed => "crashed",
+            Status::Limit => "limit",
+            Status::Skipped => "skipped",
+        }
     }
 }
 
