@@ -202,3 +202,66 @@ fn list_and_validate_cover_the_three_assignments() {
     assert_eq!(validate.status.code(), Some(0), "{text}");
     assert_eq!(text.matches("full marks").count(), 3, "{text}");
 }
+
+/// The processes directly below `pid`, from /proc.
+fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| list.split_whitespace().filter_map(|child| child.parse().ok()).collect::<Vec<u32>>())
+        .collect()
+}
+
+/// Alive and not a zombie.
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| !rest.trim_start().starts_with('Z')))
+        .unwrap_or(false)
+}
+
+#[test]
+fn ctrl_c_stops_the_tests_and_removes_the_scratch_folder() {
+    if !Path::new("/proc/self/task").exists() {
+        eprintln!("SKIPPED: needs /proc to see the grader's children");
+        return;
+    }
+    // Unsandboxed, where nothing but the grader itself can stop a deadlocked test.
+    let mut child = support::grader_command()
+        .args(["--sandbox", "off", "grade", "worker_pool"])
+        .arg(repo().join("tests/corpus/worker_pool/deadlock_results_lock.rs"))
+        .args(["--seed", "1", "--format", "json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // Wait until its deadlocked tests are running.
+    let mut tests = Vec::new();
+    for _ in 0..300 {
+        std::thread::sleep(Duration::from_millis(50));
+        tests = children_of(pid).into_iter().filter(|&test| {
+            std::fs::read_to_string(format!("/proc/{test}/cmdline")).is_ok_and(|cmdline| cmdline.contains("harness"))
+        }).collect();
+        if tests.len() >= 4 {
+            break;
+        }
+    }
+    assert!(!tests.is_empty(), "no test started");
+    let scratch: Vec<String> = tests
+        .iter()
+        .filter_map(|test| std::fs::read_link(format!("/proc/{test}/cwd")).ok())
+        .filter_map(|cwd| cwd.parent().map(|folder| folder.display().to_string()))
+        .collect();
+    // SAFETY: sends SIGINT, as Ctrl-C does, to the grader this test started.
+    unsafe { libc::kill(pid as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    std::thread::sleep(Duration::from_millis(200));
+    let left: Vec<u32> = tests.into_iter().filter(|&test| running(test)).collect();
+    assert!(left.is_empty(), "tests outlived the interrupted grader: {left:?}");
+    for folder in scratch {
+        assert!(!Path::new(&folder).exists(), "{folder} was left behind");
+    }
+}

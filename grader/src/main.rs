@@ -162,6 +162,13 @@ fn main() -> ExitCode {
         }
     };
     init_logging(cli.verbose);
+    // Ctrl-C (or a TA's kill) ends the grader at once, and its tests with it:
+    // a deadlocked test would otherwise outlive it.
+    let _ = ctrlc::set_handler(|| {
+        grader::process::stop_all();
+        grader::stage::remove_all_scratch();
+        std::process::exit(130);
+    });
     if let Err(error) = grader::process::configure_sandbox(cli.sandbox) {
         eprintln!("error: {error}");
         return ExitCode::from(2);

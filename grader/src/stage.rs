@@ -9,8 +9,10 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
+
 use tempfile::TempDir;
 
 use crate::assignment::{Param, Signature};
@@ -44,6 +46,26 @@ pub struct Staged {
     pub race_dir: Option<PathBuf>,
 }
 
+/// The scratch folders of the gradings under way, for an interrupted grader
+/// to remove: an exit on Ctrl-C runs no destructors.
+static SCRATCH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the scratch folders of the gradings under way.
+pub fn remove_all_scratch() {
+    let folders = SCRATCH.lock().map(|folders| folders.clone()).unwrap_or_default();
+    for folder in folders {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Ok(mut folders) = SCRATCH.lock() {
+            folders.retain(|folder| folder != self.scratch.path());
+        }
+    }
+}
+
 impl Staged {
     pub fn dir(&self) -> &Path {
         self.scratch.path()
@@ -63,6 +85,9 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
     // nobody, who must reach the harness and case files inside.
     std::fs::set_permissions(scratch.path(), std::os::unix::fs::PermissionsExt::from_mode(0o711))
         .context("cannot open the scratch folder to the test user")?;
+    if let Ok(mut folders) = SCRATCH.lock() {
+        folders.push(scratch.path().to_path_buf());
+    }
     let grader_dir = scratch.path().join(GRADER_DIR);
     for file in &submission.files {
         let mut text = file.text.clone();

@@ -130,6 +130,18 @@ pub struct Finished {
     pub limit: Option<LimitHit>,
 }
 
+/// The process groups of the children running now, so that an interrupted
+/// grader stops them rather than leaving a deadlocked test behind.
+static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+
+/// Kills every child still running, and all it started: for Ctrl-C.
+pub fn stop_all() {
+    let groups = RUNNING.lock().map(|groups| groups.clone()).unwrap_or_default();
+    for group in groups {
+        unix::signal_group(group, libc::SIGKILL);
+    }
+}
+
 /// Runs `command` to its end or its timeout. With `result_channel`, the child
 /// gets the write end of a fresh pipe as file descriptor 3.
 pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool) -> std::io::Result<Finished> {
@@ -164,6 +176,9 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     // the stream once the child's copies close.
     let channel = channel.map(|(reader, _writer)| reader);
     let group = child.id() as i32;
+    if let Ok(mut running) = RUNNING.lock() {
+        running.push(group);
+    }
     let flood = Flood { group, limit: limits.output_limit, flooded: Arc::new(AtomicBool::new(false)) };
     let stdout = read_bounded(child.stdout.take(), limits.output_bytes, Some(&flood));
     let stderr = read_bounded(child.stderr.take(), limits.output_bytes, Some(&flood));
@@ -191,6 +206,9 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     }
     // Processes that left the process group are still in the control groups.
     groups.kill_all();
+    if let Ok(mut running) = RUNNING.lock() {
+        running.retain(|&other| other != group);
+    }
     // bwrap ends with 128 + the signal that ended what it ran.
     let exit = match exit {
         Exit::Code(code) if sandboxed && (129..=128 + 64).contains(&code) => Exit::Signal(code - 128),
