@@ -4,7 +4,6 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use serde::Deserialize;
 use support::{grade_json, repo};
@@ -90,19 +89,6 @@ fn every_corpus_submission_gets_its_expected_verdict() {
         assert!(expectations.iter().any(|e| e.assignment == assignment && e.exit == 1));
     }
 
-    let problems = Mutex::new(Vec::new());
-    let next = Mutex::new(expectations.iter());
-    // Two gradings at a time: each one already runs many test processes.
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| {
-                while let Some(expectation) = next.lock().unwrap().next() {
-                    let found = check(expectation);
-                    problems.lock().unwrap().extend(found);
-                }
-            });
-        }
-    });
-    let problems = problems.into_inner().unwrap();
+    let problems = support::in_parallel(&expectations, check);
     assert!(problems.is_empty(), "{} wrong verdicts:\n{}", problems.len(), problems.join("\n"));
 }

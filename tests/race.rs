@@ -7,10 +7,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use serde::Deserialize;
-use support::{grade_json, grader, repo};
+use support::{grade_json, grader, in_parallel, repo};
 
 const GRADINGS: u64 = 20;
 
@@ -35,23 +34,6 @@ fn race_statuses(graded: &support::Graded) -> Vec<(String, String)> {
         .iter()
         .map(|test| (test["name"].as_str().unwrap().to_string(), test["status"].as_str().unwrap().to_string()))
         .collect()
-}
-
-/// Runs `check` over `items`, two at a time, and collects what it complains about.
-fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
-    let problems = Mutex::new(Vec::new());
-    let next = Mutex::new(items.iter());
-    std::thread::scope(|scope| {
-        for _ in 0..2 {
-            scope.spawn(|| {
-                while let Some(item) = next.lock().unwrap().next() {
-                    let found = check(item);
-                    problems.lock().unwrap().extend(found);
-                }
-            });
-        }
-    });
-    problems.into_inner().unwrap()
 }
 
 fn grade_races(assignment: &str, path: &Path, seed: u64) -> support::Graded {
@@ -136,7 +118,6 @@ fn an_api_shuttle_lacks_falls_back_to_real_threads_with_a_note() {
     // Shuttle's Mutex has no `is_poisoned`: the race build cannot compile, so
     // the schedule tests run on real threads instead, and pass.
     let source = r#"
-use std::sync::Mutex;
 use std::thread;
 fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
     let total = Mutex::new(0u64);

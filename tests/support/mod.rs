@@ -56,3 +56,21 @@ pub fn grade_json(assignment: &str, submission: &Path, extra: &[&str]) -> Graded
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// Runs `check` over `items`, two at a time (each grading already runs many
+/// test processes), and collects what it complains about.
+pub fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Vec<String> + Sync) -> Vec<String> {
+    let problems = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::Mutex::new(items.iter());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some(item) = next.lock().unwrap().next() {
+                    let found = check(item);
+                    problems.lock().unwrap().extend(found);
+                }
+            });
+        }
+    });
+    problems.into_inner().unwrap()
+}
