@@ -259,7 +259,11 @@ fn ctrl_c_stops_the_tests_and_removes_the_scratch_folder() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
     std::thread::sleep(Duration::from_millis(200));
-    let left: Vec<u32> = tests.into_iter().filter(|&test| running(test)).collect();
+    let left: Vec<String> = tests
+        .into_iter()
+        .filter(|&test| running(test))
+        .map(|test| std::fs::read_to_string(format!("/proc/{test}/stat")).unwrap_or_default())
+        .collect();
     assert!(left.is_empty(), "tests outlived the interrupted grader: {left:?}");
     for folder in scratch {
         assert!(!Path::new(&folder).exists(), "{folder} was left behind");

@@ -22,7 +22,7 @@ pub use sandbox::{Sandbox, SandboxMode, configure as configure_sandbox, notes as
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -133,12 +133,45 @@ pub struct Finished {
 /// The process groups of the children running now, so that an interrupted
 /// grader stops them rather than leaving a deadlocked test behind.
 static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// Set once the grader is stopping: no child starts after it.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Children being started, not yet in [`RUNNING`].
+static STARTING: AtomicUsize = AtomicUsize::new(0);
+/// How long [`stop_all`] waits for the children's threads to see them end.
+const STOP_WAIT: Duration = Duration::from_secs(2);
 
-/// Kills every child still running, and all it started: for Ctrl-C.
+/// Whether [`stop_all`] has begun: the grader is being interrupted.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// Parks the calling thread for good: the grader is stopping, and the thread
+/// that stops it ends the process.
+fn wait_for_the_end() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Kills every child still running, and all it started, and keeps new ones
+/// from starting: for Ctrl-C. Returns once every child has been reaped (or
+/// after [`STOP_WAIT`]), so that none is left when the grader exits; the
+/// threads that ran them wait, with their outcomes, for the exit.
 pub fn stop_all() {
-    let groups = RUNNING.lock().map(|groups| groups.clone()).unwrap_or_default();
-    for group in groups {
-        unix::signal_group(group, libc::SIGKILL);
+    STOPPING.store(true, Ordering::SeqCst);
+    let deadline = Instant::now() + STOP_WAIT;
+    loop {
+        let starting = STARTING.load(Ordering::SeqCst);
+        let groups = RUNNING.lock().map(|groups| groups.clone()).unwrap_or_default();
+        if (groups.is_empty() && starting == 0) || Instant::now() >= deadline {
+            return;
+        }
+        // Again each round: a child that was starting when the first round ran
+        // is listed only once its start has returned.
+        for group in groups {
+            unix::signal_group(group, libc::SIGKILL);
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -170,15 +203,24 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     } else {
         None
     };
+    STARTING.fetch_add(1, Ordering::SeqCst);
+    if stopping() {
+        STARTING.fetch_sub(1, Ordering::SeqCst);
+        wait_for_the_end();
+    }
     let started = Instant::now();
-    let mut child = command.spawn()?;
+    let spawned = command.spawn();
+    if let Ok(child) = &spawned
+        && let Ok(mut running) = RUNNING.lock()
+    {
+        running.push(child.id() as i32);
+    }
+    STARTING.fetch_sub(1, Ordering::SeqCst);
+    let mut child = spawned?;
     // Close the parent's copy of the write end, so the reader sees the end of
     // the stream once the child's copies close.
     let channel = channel.map(|(reader, _writer)| reader);
     let group = child.id() as i32;
-    if let Ok(mut running) = RUNNING.lock() {
-        running.push(group);
-    }
     let flood = Flood { group, limit: limits.output_limit, flooded: Arc::new(AtomicBool::new(false)) };
     let stdout = read_bounded(child.stdout.take(), limits.output_bytes, Some(&flood));
     let stderr = read_bounded(child.stderr.take(), limits.output_bytes, Some(&flood));
@@ -208,6 +250,11 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     groups.kill_all();
     if let Ok(mut running) = RUNNING.lock() {
         running.retain(|&other| other != group);
+    }
+    // An outcome of a test that was stopped halfway must not reach a report
+    // (or a batch's cache) before the grader exits.
+    if stopping() {
+        wait_for_the_end();
     }
     // bwrap ends with 128 + the signal that ended what it ran.
     let exit = match exit {
