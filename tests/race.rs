@@ -118,6 +118,7 @@ fn an_api_shuttle_lacks_falls_back_to_real_threads_with_a_note() {
     // Shuttle's Mutex has no `is_poisoned`: the race build cannot compile, so
     // the schedule tests run on real threads instead, and pass.
     let source = r#"
+use std::sync::Mutex;
 use std::thread;
 fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
     let total = Mutex::new(0u64);
