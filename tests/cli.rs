@@ -222,7 +222,7 @@ fn running(pid: u32) -> bool {
 }
 
 #[test]
-fn ctrl_c_stops_the_tests_and_removes_the_scratch_folder() {
+fn ctrl_c_stops_the_tests_and_removes_their_folders_and_groups() {
     if !Path::new("/proc/self/task").exists() {
         eprintln!("SKIPPED: needs /proc to see the grader's children");
         return;
@@ -268,4 +268,24 @@ fn ctrl_c_stops_the_tests_and_removes_the_scratch_folder() {
     for folder in scratch {
         assert!(!Path::new(&folder).exists(), "{folder} was left behind");
     }
+    let groups = control_groups_of(pid);
+    assert!(groups.is_empty(), "control groups were left behind: {groups:?}");
+}
+
+/// The control groups (v1, pids and memory) the grader `pid` made for its
+/// tests and has not removed: `grader-<pid>-<n>` beside this process's own.
+fn control_groups_of(pid: u32) -> Vec<String> {
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let prefix = format!("grader-{pid}-");
+    own.lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, ':');
+            let (_, controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+            let controller = ["pids", "memory"].into_iter().find(|name| controllers.split(',').any(|c| c == *name))?;
+            Some(Path::new("/sys/fs/cgroup").join(controller).join(path.trim_start_matches('/')))
+        })
+        .filter_map(|base| std::fs::read_dir(base).ok())
+        .flat_map(|entries| entries.flatten().map(|entry| entry.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.starts_with(&prefix))
+        .collect()
 }

@@ -178,6 +178,7 @@ pub fn stop_all() {
 /// Runs `command` to its end or its timeout. With `result_channel`, the child
 /// gets the write end of a fresh pipe as file descriptor 3.
 pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool) -> std::io::Result<Finished> {
+    let starting = Starting::begin();
     if limits.sandbox.is_some() {
         sandbox::warn_once();
     }
@@ -203,11 +204,6 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     } else {
         None
     };
-    STARTING.fetch_add(1, Ordering::SeqCst);
-    if stopping() {
-        STARTING.fetch_sub(1, Ordering::SeqCst);
-        wait_for_the_end();
-    }
     let started = Instant::now();
     let spawned = command.spawn();
     if let Ok(child) = &spawned
@@ -215,7 +211,7 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     {
         running.push(child.id() as i32);
     }
-    STARTING.fetch_sub(1, Ordering::SeqCst);
+    drop(starting);
     let mut child = spawned?;
     // Close the parent's copy of the write end, so the reader sees the end of
     // the stream once the child's copies close.
@@ -248,14 +244,14 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     }
     // Processes that left the process group are still in the control groups.
     groups.kill_all();
-    if let Ok(mut running) = RUNNING.lock() {
-        running.retain(|&other| other != group);
-    }
-    // An outcome of a test that was stopped halfway must not reach a report
-    // (or a batch's cache) before the grader exits.
     if stopping() {
+        // An outcome of a test stopped halfway must not reach a report (or a
+        // batch's cache): remove its control groups, then wait for the exit.
+        drop(groups);
+        unlist(group);
         wait_for_the_end();
     }
+    unlist(group);
     // bwrap ends with 128 + the signal that ended what it ran.
     let exit = match exit {
         Exit::Code(code) if sandboxed && (129..=128 + 64).contains(&code) => Exit::Signal(code - 128),
@@ -265,6 +261,35 @@ pub fn run_with_timeout(command: Command, limits: &Limits, result_channel: bool)
     let stderr = stderr.collect();
     let limit = limit_hit(limits, &groups, flood.flooded.load(Ordering::SeqCst), exit, &stderr);
     Ok(Finished { exit, stdout, stderr, channel: channel.collect().bytes, duration, left_processes, limit })
+}
+
+/// A child being started: counted in [`STARTING`] from before anything is set
+/// up for it until it is listed in [`RUNNING`] (or failed to start), so that
+/// [`stop_all`] waits for it. Nothing starts once the grader is stopping.
+struct Starting;
+
+impl Starting {
+    fn begin() -> Starting {
+        STARTING.fetch_add(1, Ordering::SeqCst);
+        if stopping() {
+            STARTING.fetch_sub(1, Ordering::SeqCst);
+            wait_for_the_end();
+        }
+        Starting
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        STARTING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Takes a child that has ended off the list [`stop_all`] kills.
+fn unlist(group: i32) {
+    if let Ok(mut running) = RUNNING.lock() {
+        running.retain(|&other| other != group);
+    }
 }
 
 /// Whether processes of `group` are still alive once `settle` has passed.
