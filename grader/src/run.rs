@@ -222,16 +222,7 @@ fn run_one(invocation: &Invocation, settings: &RunSettings) -> Outcome {
         writable: invocation.writable.iter().cloned().collect(),
         unprivileged: true,
     };
-    let limits = process::Limits {
-        timeout: invocation.timeout,
-        sandbox: Some(sandbox),
-        output_limit: settings.limits.output_limit,
-        memory_bytes: settings.limits.memory_bytes,
-        tasks: settings.limits.tasks,
-        cpu_secs: settings.limits.cpu_secs,
-        file_bytes: settings.limits.file_bytes,
-        ..process::Limits::new(invocation.timeout, settings.limits.output_bytes)
-    };
+    let limits = process::Limits { timeout: invocation.timeout, sandbox: Some(sandbox), ..settings.limits.clone() };
     match process::run_with_timeout(command, &limits, true) {
         Ok(finished) => {
             let record = decode_record(&finished.channel);

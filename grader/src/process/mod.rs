@@ -37,6 +37,7 @@ const SETTLE: Duration = Duration::from_millis(100);
 /// The result channel carries answers, which can be large (20,000 pairs), but never this large.
 const CHANNEL_BYTES: usize = 64 * 1024 * 1024;
 
+#[derive(Clone)]
 pub struct Limits {
     pub timeout: Duration,
     /// Bytes kept of stdout and of stderr each.

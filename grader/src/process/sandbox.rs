@@ -120,12 +120,12 @@ fn detect(mode: SandboxMode) -> Confinement {
                 missing.push("bubblewrap (bwrap) is not installed, so submissions ran without file system and network isolation".to_string());
                 None
             }
-            Some(bwrap) if as_nobody && !works(&bwrap, true, sized_tmp) && works(&bwrap, false, sized_tmp) => {
+            Some(bwrap) if as_nobody && !works(&bwrap, true, None, sized_tmp) && works(&bwrap, false, None, sized_tmp) => {
                 as_nobody = false;
                 missing.push("no user namespace could be made, so submissions ran as root (without capabilities)".to_string());
                 Some(bwrap)
             }
-            Some(bwrap) if !works(&bwrap, as_nobody, sized_tmp) => {
+            Some(bwrap) if !works(&bwrap, as_nobody, None, sized_tmp) => {
                 missing.push(format!(
                     "bubblewrap ({}) cannot create namespaces here, so submissions ran without file system and network isolation",
                     bwrap.display()
@@ -135,7 +135,7 @@ fn detect(mode: SandboxMode) -> Confinement {
             Some(bwrap) => Some(bwrap),
         },
     };
-    let drops_root = as_nobody && bwrap.as_ref().is_some_and(|bwrap| works_as(bwrap, Some(NOBODY), sized_tmp));
+    let drops_root = as_nobody && bwrap.as_ref().is_some_and(|bwrap| works(bwrap, false, Some(NOBODY), sized_tmp));
     if as_nobody && bwrap.is_some() && !drops_root {
         missing.push("bubblewrap cannot start as an unprivileged user here, so submissions ran as root mapped to nobody in a user namespace".to_string());
     }
@@ -148,7 +148,7 @@ fn find_bwrap() -> Option<PathBuf> {
     std::env::split_paths(&path).map(|dir| dir.join("bwrap")).find(|candidate| candidate.is_file())
 }
 
-/// Whether bwrap can set up the namespaces a sandboxed child gets.
+/// Whether this bwrap can cap the size of a tmpfs (`--size`).
 fn supports_size(bwrap: &Path) -> bool {
     Command::new(bwrap)
         .arg("--help")
@@ -156,20 +156,13 @@ fn supports_size(bwrap: &Path) -> bool {
         .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("--size"))
 }
 
-fn works(bwrap: &Path, as_nobody: bool, sized_tmp: bool) -> bool {
+/// Whether bwrap can set up a sandboxed child's namespaces: mapping root to
+/// nobody itself (`as_nobody`), or started as `user` (it then makes its own
+/// user namespace, as for any unprivileged caller).
+fn works(bwrap: &Path, as_nobody: bool, user: Option<u32>, sized_tmp: bool) -> bool {
     let mut probe = Command::new("/bin/true");
     probe.env_clear();
     let Some(mut command) = wrap_with(bwrap, as_nobody, sized_tmp, &probe, &Sandbox::default()) else { return false };
-    command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    command.status().is_ok_and(|status| status.success())
-}
-
-/// Whether bwrap works when started as `user` (it then makes its own user
-/// namespace, as for any unprivileged caller).
-fn works_as(bwrap: &Path, user: Option<u32>, sized_tmp: bool) -> bool {
-    let mut probe = Command::new("/bin/true");
-    probe.env_clear();
-    let Some(mut command) = wrap_with(bwrap, false, sized_tmp, &probe, &Sandbox::default()) else { return false };
     if let Some(user) = user {
         // SAFETY: only setgroups, setgid and setuid between fork and exec.
         unsafe {
