@@ -203,6 +203,17 @@ fn list_and_validate_cover_the_three_assignments() {
     assert_eq!(text.matches("full marks").count(), 3, "{text}");
 }
 
+/// Every process below `pid`, from /proc.
+fn descendants_of(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut pending = children_of(pid);
+    while let Some(next) = pending.pop() {
+        found.push(next);
+        pending.extend(children_of(next));
+    }
+    found
+}
+
 /// The processes directly below `pid`, from /proc.
 fn children_of(pid: u32) -> Vec<u32> {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
@@ -241,19 +252,24 @@ fn ctrl_c_stops_the_tests_and_removes_their_folders_and_groups() {
     let mut tests = Vec::new();
     for _ in 0..300 {
         std::thread::sleep(Duration::from_millis(50));
-        tests = children_of(pid).into_iter().filter(|&test| {
-            std::fs::read_to_string(format!("/proc/{test}/cmdline")).is_ok_and(|cmdline| cmdline.contains("harness"))
-        }).collect();
+        tests = descendants_of(pid)
+            .into_iter()
+            .filter(|&test| {
+                std::fs::read_link(format!("/proc/{test}/exe")).is_ok_and(|exe| exe.file_name().is_some_and(|name| name == "harness"))
+            })
+            .collect();
         if tests.len() >= 4 {
             break;
         }
     }
     assert!(!tests.is_empty(), "no test started");
+    // The harness binary sits in <scratch>/.grader/bin/.
     let scratch: Vec<String> = tests
         .iter()
-        .filter_map(|test| std::fs::read_link(format!("/proc/{test}/cwd")).ok())
-        .filter_map(|cwd| cwd.parent().map(|folder| folder.display().to_string()))
+        .filter_map(|test| std::fs::read_link(format!("/proc/{test}/exe")).ok())
+        .filter_map(|exe| exe.ancestors().nth(3).map(|folder| folder.display().to_string()))
         .collect();
+    assert!(!scratch.is_empty(), "the tests' scratch folder was not found");
     // SAFETY: sends SIGINT, as Ctrl-C does, to the grader this test started.
     unsafe { libc::kill(pid as i32, libc::SIGINT) };
     let status = child.wait().unwrap();

@@ -49,34 +49,48 @@ pub struct Spec {
 pub struct Limits {
     /// Wall-clock limit of one test's process.
     pub timeout_secs: f64,
-    /// Wall-clock limit of compiling the submission.
+    /// Wall-clock limit of one compile of the submission.
     pub build_timeout_secs: f64,
     /// How much of each output stream is kept; the rest is counted and dropped.
     pub output_bytes: usize,
     /// Output on one stream past this stops the test (`limit`): a flood is not worth reading.
     pub output_limit_bytes: u64,
-    /// Memory of one test's process and all it starts.
+    /// Memory of one test's process and all it starts, where no control
+    /// group can cap the grading as a whole (an address-space limit).
     pub memory_bytes: u64,
+    /// Memory of the whole grading: every build and test process at once,
+    /// and what they keep in their private /tmp.
+    pub grading_memory_bytes: u64,
     /// Threads and processes alive at once in one test.
     pub threads: u64,
+    /// Threads and processes alive at once in the whole grading.
+    pub grading_tasks: u64,
     /// CPU time of one test's process (all its threads).
     pub cpu_secs: u64,
     /// The largest file a test may write (in its private /tmp).
     pub file_bytes: u64,
+    /// The size of the tests' private /tmp, the one place they may write.
+    pub tmp_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             timeout_secs: 5.0,
-            build_timeout_secs: 120.0,
+            // rustc compiles a chapter solution in well under a second; an
+            // endless `const` evaluation fails within seconds by its own lint.
+            build_timeout_secs: 30.0,
             output_bytes: 64 * 1024,
             output_limit_bytes: 16 << 20,
             memory_bytes: 1 << 30,
+            grading_memory_bytes: 2 << 30,
             // The harness and 64 worker threads, with room to spare.
             threads: 512,
+            // 16 tests at once, each with the harness and 64 threads.
+            grading_tasks: 2048,
             cpu_secs: 60,
             file_bytes: 16 << 20,
+            tmp_bytes: 64 << 20,
         }
     }
 }

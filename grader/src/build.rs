@@ -1,24 +1,34 @@
 //! Build: compile the staged submission and link the harness against it.
 //!
-//! Two rustc runs, no cargo: the submission becomes the library `submission`
-//! (under the student's edition, warnings capped so a stray `#![deny]` cannot
-//! fail a build that works for the student), then the harness links it. rustc
-//! is called directly because a std-only crate compiles in a fraction of a
-//! second that way, with no shared target directory to lock or to go stale. A
-//! compile error is a result, not an error: the diagnostics are kept with
-//! paths as the student knows them, and a missing or mistyped function gets a
-//! message that names the contract's signature.
+//! rustc runs directly, no cargo: a std-only crate compiles in a fraction of
+//! a second that way, with no shared target directory to lock or to go stale.
+//! Every compile runs in the grading's build session: a sandbox that sees the
+//! toolchain and the sources read-only and writes only its private /tmp,
+//! whose harness binaries are then copied out (up to a size cap) for the run
+//! session. So nothing a submission makes rustc write lands on the host's
+//! disk beyond those binaries.
+//!
+//! The submission becomes the library `submission`, under the student's
+//! edition and rustc's default lint levels, so a slow `const` evaluation
+//! fails as fast as it does for plain rustc. (A submission whose own
+//! `#![deny]` or `#![forbid]` trips over the grader's generated modules is
+//! compiled again with lints capped at warnings.) Then the harness links it.
+//! A compile error is a result, not an error: the diagnostics are kept with
+//! paths as the student knows them, and a missing or mistyped function gets
+//! a message that names the contract's signature.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::assignment::{Limits, Signature};
-use crate::process::{self, Exit};
+use crate::process::protocol::Job;
+use crate::process::session::{Budget, SessionSpec};
+use crate::process::{Exit, Session, SessionKind};
 use crate::shuttle_deps;
 use crate::stage::Staged;
 
@@ -34,26 +44,54 @@ pub enum BuildOutcome {
     /// The harness program every test runs, and the race harness (built
     /// against shuttle) when race tests are planned: `Err` says why there is
     /// none, and those tests then run on real threads only.
-    Built { harness: PathBuf, counts_threads: bool, race: Option<std::result::Result<PathBuf, String>> },
+    Built { harness: PathBuf, race: Option<std::result::Result<PathBuf, String>> },
     Failed { message: String },
 }
 
 /// rustc's own needs are far below this; a submission's const evaluation or
-/// macro expansion that explodes is stopped here.
+/// macro expansion that explodes is stopped here, where no control group
+/// caps the grading's memory.
 const BUILD_MEMORY: u64 = 2 << 30;
 const BUILD_FILE_BYTES: u64 = 512 << 20;
+/// rustc, its threads, the linker driver and the linker.
+const BUILD_TASKS: u64 = 256;
+/// The build session's private /tmp: two rlibs and two harness binaries of
+/// about 5 MiB each, and the linker's temporary files.
+const BUILD_TMP_BYTES: u64 = 512 << 20;
+/// The most a harness binary copied out to the host may weigh; a chapter
+/// solution's weighs about 5 MiB.
+const BINARY_BYTES: u64 = 24 << 20;
+/// rustc's diagnostics kept per compile.
+const DIAGNOSTIC_BYTES: usize = 4 << 20;
 
-/// Whether the linker can wrap `pthread_create` to count threads (GNU ld and
-/// lld can; Apple's linker cannot).
-const COUNTS_THREADS: bool = cfg!(target_os = "linux");
-
-pub fn build(staged: &Staged, signature: &Signature, limits: &Limits) -> Result<Build> {
+pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &Arc<Budget>) -> Result<Build> {
     let started = Instant::now();
+    let rustc = rustc_path()?;
+    let shuttle = staged.race_dir.as_ref().map(|_| shuttle_deps::ensure(&rustc));
+    let exported = staged.binaries_dir();
+    std::fs::create_dir_all(&exported).context("cannot create the folder for the harness binaries")?;
+    let mut read_only = vec![toolchain(&rustc), staged.dir().to_path_buf()];
+    if let Some(Ok(deps)) = &shuttle {
+        read_only.extend(deps.folders());
+    }
+    let spec = SessionSpec { kind: SessionKind::Build, read_only, writable: vec![exported.clone()], tmp_bytes: BUILD_TMP_BYTES };
+    let session = Session::start(&spec, Arc::clone(budget))?;
+    let compiler = Compiler {
+        session: &session,
+        rustc: &rustc,
+        staged,
+        limits,
+        scratch: if session.sandboxed() { PathBuf::from("/tmp") } else { staged.grader_dir() },
+        address_space: (!budget.caps_memory()).then_some(BUILD_MEMORY),
+    };
     // The race build needs its own compile of the submission; it runs beside
     // the ordinary one, so on two cores it costs little extra time.
     let (ordinary, race) = std::thread::scope(|scope| {
-        let race = staged.race_dir.as_ref().map(|dir| scope.spawn(move || build_race(staged, dir, limits)));
-        let ordinary = build_harness(staged, staged.dir(), &staged.root, "out", &[], &[], limits);
+        let race = staged.race_dir.as_ref().zip(shuttle).map(|(dir, shuttle)| {
+            let compiler = &compiler;
+            scope.spawn(move || compiler.race(dir, shuttle))
+        });
+        let ordinary = compiler.harness(staged.dir(), "out", &[], &[]);
         (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
     });
     let (compiled, linked) = ordinary?;
@@ -62,10 +100,9 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits) -> Result<
     }
     let log = [compiled.log, linked.log].join("");
     let outcome = match linked.errors.first() {
-        None => BuildOutcome::Built {
-            harness: staged.grader_dir().join("out").join("harness"),
-            counts_threads: COUNTS_THREADS,
-            race,
+        None => match compiler.export("out", "harness") {
+            Ok(harness) => BuildOutcome::Built { harness, race },
+            Err(why) => BuildOutcome::Failed { message: why },
         },
         Some(first) => BuildOutcome::Failed {
             message: format!("the grader's harness could not be linked with this submission: {first}"),
@@ -74,84 +111,173 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits) -> Result<
     Ok(Build { outcome, log, duration: started.elapsed() })
 }
 
-/// Compiles the crate at `root` as the library `submission` and links the
-/// harness against it, into `.grader/<out>/harness`. `extra` goes to both
-/// rustc runs.
-///
-/// rustc runs in `cwd` with the crate root relative to it, so panic messages
-/// name the student's file as the student does (`src/main.rs:12:5`).
-fn build_harness(
-    staged: &Staged,
-    cwd: &Path,
-    root: &Path,
-    out: &str,
-    extra: &[String],
-    extra_read_only: &[PathBuf],
-    limits: &Limits,
-) -> Result<(Compiled, Compiled)> {
-    let out = staged.grader_dir().join(out);
-    std::fs::create_dir_all(&out).context("cannot create the build folder")?;
-    let mut library = rustc()?;
-    library
-        .args(["--crate-type", "rlib", "--crate-name", "submission", "--edition", &staged.edition])
-        .args(["--cap-lints", "allow", "--error-format", "json", "-C", "debuginfo=0", "--out-dir"])
-        .arg(&out)
-        .args(extra)
-        .arg(root);
-    let sandbox = build_sandbox(staged, extra_read_only)?;
-    let compiled = compile(library, cwd, limits, &sandbox)?;
-    if !compiled.errors.is_empty() {
-        return Ok((compiled, Compiled { log: String::new(), errors: Vec::new() }));
-    }
-    let mut link = rustc()?;
-    link.args(["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024"])
-        .args(["--cap-lints", "allow", "--error-format", "json", "-C", "debuginfo=0", "--extern"])
-        .arg(format!("submission={}", out.join("libsubmission.rlib").display()))
-        .arg("-L")
-        .arg(&out)
-        .arg("-o")
-        .arg(out.join("harness"))
-        .args(extra)
-        .arg(staged.grader_dir().join("main.rs"));
-    if COUNTS_THREADS {
-        link.args(["-C", "link-arg=-Wl,--wrap=pthread_create", "--cfg", "grader_count_threads"]);
-    }
-    let linked = compile(link, cwd, limits, &sandbox)?;
-    Ok((compiled, linked))
+/// The toolchain's folder (the sysroot), which rustc reads.
+fn toolchain(rustc: &Path) -> PathBuf {
+    rustc.parent().and_then(Path::parent).map_or_else(|| rustc.to_path_buf(), Path::to_path_buf)
 }
 
-/// The race harness: the submission compiled against the shuttle shim.
-/// Every way it can fail is a reason for the report, never a failed grading.
-fn build_race(staged: &Staged, dir: &Path, limits: &Limits) -> std::result::Result<PathBuf, String> {
-    let rustc_path = rustc_path().map_err(|error| error.to_string())?;
-    let deps = shuttle_deps::ensure(&rustc_path)?;
-    let extra = vec![
-        "--extern".to_string(),
-        format!("shuttle={}", deps.rlib.display()),
-        "-L".to_string(),
-        format!("dependency={}", deps.deps.display()),
-        "--cfg".to_string(),
-        "grader_shuttle".to_string(),
-    ];
-    let race_dir = staged.dir().join(dir);
-    let cache = vec![deps.rlib.parent().map_or_else(|| deps.deps.clone(), Path::to_path_buf), deps.deps.clone()];
-    let (compiled, linked) = build_harness(staged, &race_dir, &staged.root, "race-out", &extra, &cache, limits)
-        .map_err(|error| format!("{error:#}"))?;
-    match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
-        None if compiled.errors.is_empty() && linked.errors.is_empty() => {
-            Ok(staged.grader_dir().join("race-out").join("harness"))
+/// Runs rustc in the build session.
+struct Compiler<'a> {
+    session: &'a Session,
+    rustc: &'a Path,
+    staged: &'a Staged,
+    limits: &'a Limits,
+    /// Where build outputs go: the session's private /tmp in the sandbox.
+    scratch: PathBuf,
+    /// rustc's address-space limit, where no control group caps the grading.
+    address_space: Option<u64>,
+}
+
+impl Compiler<'_> {
+    /// Compiles the crate in `cwd` as the library `submission` and links the
+    /// harness against it into `<scratch>/<out>/harness`. `library` goes to
+    /// the student's crate (the race build's shuttle, for the shim module),
+    /// `link` to the harness's link only: nothing tells the student's code
+    /// which build it is in.
+    ///
+    /// rustc runs in `cwd` with the crate root relative to it, so panic
+    /// messages name the student's file as the student does (`src/main.rs:12:5`).
+    fn harness(&self, cwd: &Path, out: &str, library: &[String], link: &[String]) -> Result<(Compiled, Compiled)> {
+        let out = self.scratch.join(out);
+        let edition = self.staged.edition.as_str();
+        let student = |cap_lints: bool| {
+            let mut args = strings(&["--crate-type", "rlib", "--crate-name", "submission", "--edition", edition]);
+            if cap_lints {
+                args.extend(strings(&["--cap-lints", "warn"]));
+            }
+            args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--out-dir"]));
+            args.push(out.display().to_string());
+            args.extend(library.iter().cloned());
+            args.push(self.staged.root.display().to_string());
+            args
+        };
+        let mut compiled = self.compile(student(false), cwd)?;
+        if compiled.only_lints_failed() {
+            // The student's own `#![deny]`/`#![forbid]` met the grader's
+            // generated modules, or an rlib's view of dead code: what builds
+            // with cargo must build here.
+            compiled = self.compile(student(true), cwd)?;
         }
-        Some(first) => Err(format!("the code does not compile against shuttle's threads and locks ({first})")),
-        None => Err("the code does not compile against shuttle's threads and locks".to_string()),
+        if !compiled.errors.is_empty() {
+            return Ok((compiled, Compiled::default()));
+        }
+        let mut args = strings(&["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024", "--cap-lints", "allow"]);
+        args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "strip=debuginfo", "--extern"]));
+        args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
+        args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
+        args.extend(library.iter().chain(link).cloned());
+        args.push(self.staged.grader_dir().join("main.rs").display().to_string());
+        let linked = self.compile(args, cwd)?;
+        Ok((compiled, linked))
     }
+
+    /// The race harness: the submission compiled against the shuttle shim.
+    /// Every way it can fail is a reason for the report, never a failed grading.
+    fn race(&self, dir: &Path, shuttle: std::result::Result<&shuttle_deps::ShuttleDeps, String>) -> std::result::Result<PathBuf, String> {
+        let deps = shuttle?;
+        let library = vec![
+            "--extern".to_string(),
+            format!("shuttle={}", deps.rlib.display()),
+            "-L".to_string(),
+            format!("dependency={}", deps.deps.display()),
+        ];
+        let link = vec![
+            "--extern".to_string(),
+            format!("shuttle_engine={}", deps.engine.display()),
+            "--cfg".to_string(),
+            "grader_shuttle".to_string(),
+        ];
+        let (compiled, linked) =
+            self.harness(&self.staged.dir().join(dir), "race-out", &library, &link).map_err(|error| format!("{error:#}"))?;
+        match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
+            None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "race-harness"),
+            Some(first) => Err(format!("the code does not compile against shuttle's threads and locks ({first})")),
+            None => Err("the code does not compile against shuttle's threads and locks".to_string()),
+        }
+    }
+
+    /// Copies `<scratch>/<out>/harness` out of the sandbox as `name`.
+    fn export(&self, out: &str, name: &str) -> std::result::Result<PathBuf, String> {
+        let to = self.staged.binaries_dir().join(name);
+        self.session
+            .export(&self.scratch.join(out).join("harness"), &to, BINARY_BYTES)
+            .map(|_| to)
+            .map_err(|why| format!("the compiled program cannot be kept: {why}"))
+    }
+
+    fn compile(&self, args: Vec<String>, cwd: &Path) -> Result<Compiled> {
+        let job = Job {
+            program: self.rustc.to_path_buf(),
+            args,
+            // The linker driver is found on PATH; nothing else of the grader's environment.
+            env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()), ("TMPDIR".into(), self.tmp())],
+            cwd: cwd.to_path_buf(),
+            timeout_ms: (self.limits.build_timeout_secs * 1000.0) as u64,
+            output_bytes: DIAGNOSTIC_BYTES,
+            output_limit: None,
+            channel_bytes: None,
+            tasks: Some(BUILD_TASKS),
+            address_space: self.address_space,
+            cpu_secs: None,
+            file_bytes: Some(BUILD_FILE_BYTES),
+        };
+        let finished = self.session.run(job, &[]).map_err(|error| anyhow::anyhow!("cannot run rustc: {error}"))?;
+        let mut compiled = Compiled::default();
+        for line in finished.stderr.text().lines() {
+            match serde_json::from_str::<Diagnostic>(line) {
+                Ok(diagnostic) => {
+                    // The grader's own generated modules are not the student's concern.
+                    if diagnostic.level != "error" && diagnostic.in_probe() {
+                        continue;
+                    }
+                    if let Some(rendered) = &diagnostic.rendered {
+                        compiled.log.push_str(rendered);
+                    }
+                    if diagnostic.level == "error" {
+                        compiled.errors.push(diagnostic);
+                    }
+                }
+                // Artifact notices and anything else rustc prints that is not a diagnostic.
+                Err(_) if line.starts_with('{') => {}
+                Err(_) => {
+                    compiled.log.push_str(line);
+                    compiled.log.push('\n');
+                }
+            }
+        }
+        if let Some(limit) = finished.limit {
+            compiled.stopped = true;
+            compiled.errors.push(synthetic(format!("rustc was stopped at {} of the build", limit.name())));
+        }
+        match finished.exit {
+            Exit::Code(0) => {}
+            Exit::TimedOut { .. } => {
+                compiled.stopped = true;
+                compiled.errors.push(synthetic(format!(
+                    "rustc did not finish within {} s: is a `const` evaluated in an endless loop, or a macro expanded without end?",
+                    self.limits.build_timeout_secs
+                )))
+            }
+            Exit::Code(_) | Exit::Signal(_) if compiled.errors.is_empty() => {
+                compiled.errors.push(synthetic(format!("rustc failed: {}", finished.stderr.text().trim())))
+            }
+            _ => {}
+        }
+        Ok(compiled)
+    }
+
+    /// The folder rustc and the linker keep temporary files in.
+    fn tmp(&self) -> String {
+        if self.session.sandboxed() { "/tmp".to_string() } else { std::env::temp_dir().display().to_string() }
+    }
+}
+
+fn strings(words: &[&str]) -> Vec<String> {
+    words.iter().map(|word| word.to_string()).collect()
 }
 
 /// rustc itself, not the rustup proxy in front of it: the proxy costs a few
 /// milliseconds a call and reads the environment of whoever runs the grader.
-fn rustc() -> Result<Command> {
-    rustc_path().map(Command::new)
-}
-
 fn rustc_path() -> Result<PathBuf> {
     static RUSTC: OnceLock<Option<PathBuf>> = OnceLock::new();
     let path = RUSTC.get_or_init(|| {
@@ -159,7 +285,8 @@ fn rustc_path() -> Result<PathBuf> {
         let output = Command::new(&rustc).args(["--print", "sysroot"]).output().ok()?;
         let sysroot = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
         let direct = sysroot.join("bin").join("rustc");
-        Some(if direct.is_file() { direct } else { PathBuf::from(rustc) })
+        // In the sandbox rustc is started by its full path.
+        Some(if direct.is_file() { direct } else { which(&PathBuf::from(rustc))? })
     });
     match path {
         Some(path) => Ok(path.clone()),
@@ -167,9 +294,21 @@ fn rustc_path() -> Result<PathBuf> {
     }
 }
 
+/// The full path of a program named without one, from PATH.
+fn which(program: &Path) -> Option<PathBuf> {
+    if program.components().count() > 1 {
+        return Some(program.to_path_buf());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+}
+
+#[derive(Default)]
 struct Compiled {
     log: String,
     errors: Vec<Diagnostic>,
+    /// rustc was stopped at a limit or its timeout.
+    stopped: bool,
 }
 
 #[derive(Deserialize)]
@@ -211,71 +350,33 @@ impl Diagnostic {
     fn in_probe(&self) -> bool {
         self.spans.iter().any(|span| span.is_primary && span.file_name.contains(".grader/"))
     }
-}
 
-/// rustc sees the toolchain and `read_only` (the shuttle cache) read-only,
-/// and writes only into the scratch folder, so a submission's
-/// `include_str!("/home/ta/.ssh/id_rsa")` finds nothing to include.
-fn build_sandbox(staged: &Staged, read_only: &[PathBuf]) -> Result<process::Sandbox> {
-    let sysroot = rustc_path()?.parent().and_then(Path::parent).map(Path::to_path_buf);
-    Ok(process::Sandbox {
-        read_only: sysroot.into_iter().chain(read_only.iter().cloned()).collect(),
-        writable: vec![staged.dir().to_path_buf()],
-        unprivileged: false,
-    })
-}
-
-fn compile(command: Command, cwd: &Path, limits: &Limits, sandbox: &process::Sandbox) -> Result<Compiled> {
-    let mut command = command;
-    command.current_dir(cwd);
-    let sandbox = sandbox.clone();
-    let run_limits = process::Limits {
-        memory_bytes: Some(BUILD_MEMORY),
-        tasks: Some(limits.threads),
-        file_bytes: Some(BUILD_FILE_BYTES),
-        sandbox: Some(sandbox),
-        ..process::Limits::new(Duration::from_secs_f64(limits.build_timeout_secs), 4 * 1024 * 1024)
-    };
-    let finished = process::run_with_timeout(command, &run_limits, false).context("cannot run rustc")?;
-    let mut log = String::new();
-    let mut errors = Vec::new();
-    for line in finished.stderr.text().lines() {
-        match serde_json::from_str::<Diagnostic>(line) {
-            Ok(diagnostic) => {
-                if let Some(rendered) = &diagnostic.rendered {
-                    log.push_str(rendered);
-                }
-                if diagnostic.level == "error" {
-                    errors.push(diagnostic);
-                }
-            }
-            // Artifact notices and anything else rustc prints that is not a diagnostic.
-            Err(_) if line.starts_with('{') => {}
-            Err(_) => {
-                log.push_str(line);
-                log.push('\n');
-            }
-        }
+    /// A lint raised to an error (its code is the lint's name, not `E0308`),
+    /// or a lint level the grader's generated modules set against the
+    /// student's `forbid` (E0453).
+    fn is_lint(&self) -> bool {
+        self.code.as_ref().is_some_and(|code| {
+            let numbered = code.code.starts_with('E') && code.code[1..].chars().all(|c| c.is_ascii_digit());
+            !numbered || code.code == "E0453"
+        })
     }
-    if let Some(limit) = finished.limit {
-        errors.push(synthetic(format!("rustc was stopped at {} of the build", limit.name())));
-    }
-    match finished.exit {
-        Exit::Code(0) => {}
-        Exit::TimedOut { .. } => errors.push(synthetic(format!(
-            "rustc did not finish within {} s",
-            limits.build_timeout_secs
-        ))),
-        Exit::Code(_) | Exit::Signal(_) if errors.is_empty() => {
-            errors.push(synthetic(format!("rustc failed: {}", finished.stderr.text().trim())))
-        }
-        _ => {}
-    }
-    Ok(Compiled { log, errors })
 }
 
 fn synthetic(message: String) -> Diagnostic {
     Diagnostic { message, code: None, level: "error".into(), spans: Vec::new(), rendered: None }
+}
+
+impl Compiled {
+    /// Whether the compile failed on lint levels alone. Never when an endless
+    /// `const` evaluation was stopped by its own lint: capped, that lint would
+    /// let the evaluation run until the build's time limit.
+    fn only_lints_failed(&self) -> bool {
+        let located: Vec<&Diagnostic> = self.errors.iter().filter(|error| !error.spans.is_empty()).collect();
+        !self.stopped
+            && !located.is_empty()
+            && located.iter().all(|error| error.is_lint())
+            && !located.iter().any(|error| error.code.as_ref().is_some_and(|code| code.code == "long_running_const_eval"))
+    }
 }
 
 impl Compiled {

@@ -27,6 +27,8 @@ pub mod score;
 pub mod shuttle_deps;
 pub mod stage;
 pub mod submission;
+#[path = "../../harness/src/record.rs"]
+pub mod record;
 #[path = "../../harness/src/wire.rs"]
 pub mod wire;
 
@@ -90,24 +92,27 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     }
     let races = plan.iter().any(|test| matches!(test.check, plan::Check::Explore { .. }));
     let staged = stage::stage(submission, &assignment.signature, races)?;
-    let build = build::build(&staged, &assignment.signature, limits)?;
+    // One budget for every process of this grading, builds and tests alike.
+    let budget = process::session::Budget::new(limits.grading_memory_bytes, limits.grading_tasks);
+    let build = build::build(&staged, &assignment.signature, limits, &budget)?;
     tracing::debug!(ms = build.duration.as_millis() as u64, "built");
     let mut notes = process::sandbox_notes();
     let outcomes = match &build.outcome {
-        BuildOutcome::Built { harness, race, .. } => {
+        BuildOutcome::Built { harness, race } => {
             if let Some(Err(why)) = race {
                 notes.push(format!(
                     "The race tests ran on real threads only ({} times as many runs): {why}.",
                     run::FALLBACK_REPEATS
                 ));
             }
+            let session = process::Session::start(&run::session_spec(&staged, limits), std::sync::Arc::clone(&budget))?;
             let settings = run::RunSettings {
                 harness,
                 race_harness: race.as_ref().and_then(|race| race.as_deref().ok()),
-                work_dir: &staged.grader_dir(),
-                limits: run::test_limits(limits, timeout),
+                session: &session,
+                limits: run::test_limits(limits, timeout, budget.caps_memory()),
             };
-            run::run_tests(&plan, &settings)?
+            run::run_tests(&plan, &settings)
         }
         BuildOutcome::Failed { .. } => Vec::new(),
     };

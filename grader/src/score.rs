@@ -3,9 +3,11 @@
 //!
 //! A test passes only when the harness reported the function's answer on its
 //! result channel, the answer is right, and the process then ended normally;
-//! a parallelism test also needs the counted threads inside the contract's
-//! bounds. Messages are written for the student: what happened, in which
-//! setting, and what it points to.
+//! a parallelism test also needs the threads the supervisor counted inside
+//! the contract's bounds. A race test passes only when every answer it sent
+//! back is right. Nothing else a test process says can earn points (see the
+//! trust boundary in [`crate::process`]). Messages are written for the
+//! student: what happened, in which setting, and what it points to.
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +17,8 @@ use crate::exercises::{Comparison, PlannedCase};
 use crate::plan::{Check, PlannedTest, round_points};
 use crate::process::{self, Exit, Finished, LimitHit};
 use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport};
-use crate::run::{Event, FindingKind, Outcome, Record};
+use crate::record::{FailureKind, RaceReport, Record};
+use crate::run::Outcome;
 
 /// Diffs longer than this are cut: the first differences say enough.
 const DIFF_LINES: usize = 40;
@@ -37,9 +40,10 @@ pub struct Grading<'a> {
 
 pub fn score(grading: Grading) -> Report {
     let Grading { assignment, submission, seed, build, plan, outcomes, started, timeout, mut notes } = grading;
+    let uncounted = outcomes.iter().any(|outcome| outcome.process.as_ref().is_ok_and(|finished| finished.tasks.is_none()));
     let (status, message) = match &build.outcome {
-        BuildOutcome::Built { counts_threads, .. } => {
-            if !counts_threads {
+        BuildOutcome::Built { .. } => {
+            if uncounted {
                 notes.push(THREADS_NOT_COUNTED.to_string());
             }
             (BuildStatus::Ok, None)
@@ -82,8 +86,9 @@ pub fn score(grading: Grading) -> Report {
     }
 }
 
-const THREADS_NOT_COUNTED: &str = "Threads could not be counted on this system (it needs Linux), so the parallelism \
-    tests were skipped; GitHub Classroom and the course's grading machines count them.";
+const THREADS_NOT_COUNTED: &str = "Threads could not be counted on this system (the grader traces the tests with \
+    ptrace, which it needs Linux for and which this machine forbids), so the parallelism tests were skipped; GitHub \
+    Classroom and the course's grading machines count them.";
 
 /// What one test's judgment comes to before it is put in a report.
 struct Verdict {
@@ -104,7 +109,7 @@ fn judge(assignment: &Assignment, timeout: Duration, replay: &ReplayBase, test: 
     let (verdict, duration, spawned) = match &outcome.process {
         Err(error) => (Verdict::new(Status::Crashed, error.clone()), Duration::ZERO, None),
         Ok(finished) => {
-            let spawned = outcome.record.as_ref().and_then(|record| record.spawned);
+            let spawned = finished.tasks.as_ref().map(|tasks| tasks.threads);
             let verdict = match &test.check {
                 _ if finished.limit.is_some() => limit_verdict(finished.limit, &test.setting),
                 Check::Call(case) => judge_call(assignment, timeout, test, case, finished, outcome.record.as_ref()),
@@ -187,7 +192,8 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// Race tests: what shuttle's schedulers, or the real-thread repetitions, found.
+/// Race tests: every answer the schedules (or the real-thread runs) gave,
+/// checked here, and the first failure the harness saw.
 fn judge_race(
     assignment: &Assignment,
     timeout: Duration,
@@ -212,62 +218,108 @@ fn judge_race(
     if let Some(verdict) = ended_abnormally(finished, timeout, function, setting) {
         return verdict;
     }
-    let Some(Record { event: Event::Race(finding), spawned, .. }) = record else {
+    let Some(Record::Race(report)) = record else {
         return match record {
-            Some(Record { event: Event::Internal(message), .. }) => {
+            Some(Record::BadCase(message)) => {
                 Verdict::new(Status::Crashed, format!("the grader could not run this race test: {message}"))
             }
             _ => Verdict::new(Status::Failed, format!("the process ended before the race test finished{setting}")),
         };
     };
-    let real = finding.scheduler == "real threads";
-    if explore && !real && spawned.is_some_and(|spawned| spawned > 0) {
+    let real = report.answers.iter().all(|answer| answer.scheduler == "real threads")
+        && report.failure.as_ref().is_none_or(|failure| failure.scheduler == "real threads");
+    let spawned = finished.tasks.as_ref().map_or(0, |tasks| tasks.threads + tasks.processes);
+    if explore && !real && spawned > 0 {
         return Verdict::new(
             Status::Skipped,
             "the code started real threads that the controlled scheduler does not see (a path to std the grader \
              could not redirect), so no schedules were explored",
         );
     }
-    let under = if real {
-        format!("in {} of {} runs on real threads{setting}", finding.wrong, finding.runs)
-    } else {
-        format!("under a rare interleaving{setting}, found by the {} scheduler", finding.scheduler)
-    };
-    let schedule = (!real && !finding.schedule.is_empty()).then(|| finding.schedule.clone());
-    let verdict = |message: String| Verdict { status: Status::Failed, message, diff: None, schedule: schedule.clone() };
-    match finding.kind {
-        FindingKind::Nothing if real => {
-            let fallback = if explore { " (the controlled scheduler could not run this code)" } else { "" };
-            Verdict::new(Status::Passed, format!("{} runs on real threads{setting}, all right{fallback}", finding.runs))
-        }
-        FindingKind::Nothing => Verdict::new(
-            Status::Passed,
-            format!("no interleaving broke it in {} schedules{setting} (random and PCT)", finding.runs),
-        ),
-        FindingKind::Panic => verdict(format!("`{function}` panicked {under}: {}", finding.message)),
-        FindingKind::Deadlock => verdict(format!("`{function}` deadlocked {under}: {}", blocked_threads(&finding.message))),
-        FindingKind::Endless => verdict(format!(
-            "`{function}` never finished {under}: it went past the step bound, an endless loop or a livelock?"
-        )),
-        FindingKind::StaleSchedule => Verdict::new(
-            Status::Failed,
-            "this schedule does not fit the code: it changed since the grading that printed the replay command, \
-             so grade it again for a new one",
-        ),
-        FindingKind::WrongAnswer => {
-            let mut found = verdict(format!("`{function}` returned a wrong answer {under}"));
-            if real && finding.distinct > 1 {
-                found.message.push_str(&format!(
-                    "; {} different answers came back for the same input, so the result depends on timing",
-                    finding.distinct
-                ));
+    let runs = |count: u64| if real { format!("in {count} of {} runs on real threads{setting}", report.runs) } else { String::new() };
+    if let Some(failure) = &report.failure {
+        let schedule = (!failure.schedule.is_empty()).then(|| failure.schedule.clone());
+        let under = if failure.scheduler == "real threads" {
+            format!("on real threads{setting}")
+        } else {
+            format!("under a rare interleaving{setting}, found by the {} scheduler", failure.scheduler)
+        };
+        let message = match failure.kind {
+            FailureKind::Panic => format!("`{function}` panicked {under}: {}", failure.message),
+            FailureKind::Deadlock => format!("`{function}` deadlocked {under}: {}", blocked_threads(&failure.message)),
+            FailureKind::Endless => {
+                format!("`{function}` never finished {under}: it went past the step bound, an endless loop or a livelock?")
             }
-            if let Comparison::Different { expected, actual } = assignment.exercise.compare(&case.expected, &finding.answer) {
-                found.diff = Some(unified_diff(&expected.join("\n"), &actual.join("\n")));
+            FailureKind::StaleSchedule => {
+                return Verdict::new(
+                    Status::Failed,
+                    "this schedule does not fit the code: it changed since the grading that printed the replay \
+                     command, so grade it again for a new one",
+                );
             }
-            found
-        }
+        };
+        return Verdict { status: Status::Failed, message, diff: None, schedule };
     }
+    if let Some(verdict) = wrong_answers(assignment, case, report, &runs, setting) {
+        return verdict;
+    }
+    if real {
+        let fallback = if explore { " (the controlled scheduler could not run this code)" } else { "" };
+        Verdict::new(Status::Passed, format!("{} runs on real threads{setting}, all right{fallback}", report.runs))
+    } else {
+        Verdict::new(
+            Status::Passed,
+            format!("no interleaving broke it in {} schedules{setting} (random and PCT)", report.runs),
+        )
+    }
+}
+
+/// The verdict on a race test's answers: None when every one of them is
+/// right, and there was at least one.
+fn wrong_answers(
+    assignment: &Assignment,
+    case: &PlannedCase,
+    report: &RaceReport,
+    runs: &dyn Fn(u64) -> String,
+    setting: &str,
+) -> Option<Verdict> {
+    let function = &assignment.signature.function;
+    if report.answers.is_empty() || report.runs == 0 {
+        return Some(Verdict::new(Status::Failed, format!("no answer came back from the race test{setting}")));
+    }
+    let wrong: Vec<_> = report
+        .answers
+        .iter()
+        .filter(|answer| !matches!(assignment.exercise.compare(&case.expected, &answer.value), Comparison::Same))
+        .collect();
+    let counted: u64 = report.answers.iter().map(|answer| answer.count).sum::<u64>() + report.unkept;
+    if wrong.is_empty() && report.unkept == 0 && counted == report.runs {
+        return None;
+    }
+    let wrong_runs = wrong.iter().map(|answer| answer.count).sum::<u64>() + report.unkept;
+    let distinct = report.answers.len() as u64 + report.unkept.min(1);
+    let Some(first) = wrong.first() else {
+        return Some(Verdict::new(
+            Status::Failed,
+            format!("`{function}` returned more different answers than the grader keeps{setting}, so the result depends on timing"),
+        ));
+    };
+    let under = if first.scheduler == "real threads" {
+        runs(wrong_runs)
+    } else {
+        format!("under a rare interleaving{setting}, found by the {} scheduler", first.scheduler)
+    };
+    let mut verdict = Verdict::new(Status::Failed, format!("`{function}` returned a wrong answer {under}"));
+    if distinct > 1 {
+        verdict.message.push_str(&format!(
+            "; {distinct} different answers came back for the same input, so the result depends on timing"
+        ));
+    }
+    if let Comparison::Different { expected, actual } = assignment.exercise.compare(&case.expected, &first.value) {
+        verdict.diff = Some(unified_diff(&expected.join("\n"), &actual.join("\n")));
+    }
+    verdict.schedule = (!first.schedule.is_empty()).then(|| first.schedule.clone());
+    Some(verdict)
 }
 
 fn skipped(test: &PlannedTest, why: &str) -> TestReport {
@@ -315,14 +367,14 @@ fn judge_call(
             _ => Verdict::new(Status::Crashed, format!("`{function}` did not return{setting}")),
         };
     };
-    match &record.event {
-        Event::Panicked(message) => {
+    match record {
+        Record::Panicked(message) => {
             let setting = if setting.is_empty() { String::new() } else { format!(" ({})", setting.trim()) };
             Verdict::new(Status::Panicked, format!("{message}{setting}"))
         }
-        Event::Internal(message) => Verdict::new(Status::Crashed, format!("the grader could not run this case: {message}")),
-        Event::NoMain | Event::Race(_) => Verdict::new(Status::Crashed, "the harness answered the wrong question"),
-        Event::Returned(answer) => {
+        Record::BadCase(message) => Verdict::new(Status::Crashed, format!("the grader could not run this case: {message}")),
+        Record::NoMain | Record::Race(_) => Verdict::new(Status::Failed, "the test process answered the wrong question"),
+        Record::Returned(answer) => {
             if finished.exit != Exit::Code(0) {
                 return Verdict::new(
                     Status::Failed,
@@ -335,15 +387,16 @@ fn judge_call(
                     diff: Some(unified_diff(&expected.join("\n"), &actual.join("\n"))),
                     ..Verdict::new(Status::Failed, format!("wrong answer{setting}"))
                 },
-                Comparison::Same if test.kind == Kind::Parallelism => judge_threads(case, record, setting),
+                Comparison::Same if test.kind == Kind::Parallelism => judge_threads(case, finished, setting),
                 Comparison::Same => Verdict::new(Status::Passed, format!("right answer{setting}")),
             }
         }
     }
 }
 
-fn judge_threads(case: &PlannedCase, record: &Record, setting: &str) -> Verdict {
-    let Some(spawned) = record.spawned else {
+/// The threads the supervisor counted against the contract's bounds.
+fn judge_threads(case: &PlannedCase, finished: &Finished, setting: &str) -> Verdict {
+    let Some(spawned) = finished.tasks.as_ref().map(|tasks| tasks.threads) else {
         return Verdict::new(Status::Skipped, "threads could not be counted on this system");
     };
     let bounds = case.bounds;
@@ -361,7 +414,7 @@ fn judge_program(expected: &str, timeout: Duration, finished: &Finished, record:
     if let Some(verdict) = ended_abnormally(finished, timeout, "fn main", "") {
         return verdict;
     }
-    if record.is_some_and(|record| matches!(record.event, Event::NoMain)) {
+    if matches!(record, Some(Record::NoMain)) {
         return Verdict::new(Status::Failed, "there is no `fn main`: the output test runs the program's own main");
     }
     if let Some(panic) = panic_line(&finished.stderr.text()) {

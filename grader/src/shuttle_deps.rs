@@ -23,12 +23,17 @@ use crate::process;
 /// The shuttle release the shim in harness/src/shim.rs is written against.
 pub const SHUTTLE_VERSION: &str = "0.9.10";
 
+/// What the cache folder holds; a new layout is built afresh beside the old.
+const CACHE_LAYOUT: &str = "v2";
+
 /// A first build fetches and compiles about 30 crates.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct ShuttleDeps {
     /// `libshuttle-<hash>.rlib`.
     pub rlib: PathBuf,
+    /// `libshuttle_engine-<hash>.rlib`: the race harness records schedules with it.
+    pub engine: PathBuf,
     /// Where its dependencies' rlibs are, for `-L dependency=`.
     pub deps: PathBuf,
 }
@@ -59,7 +64,7 @@ fn load_or_build(rustc: &Path) -> Result<ShuttleDeps> {
         use std::hash::{DefaultHasher, Hash, Hasher};
         let mut hasher = DefaultHasher::new();
         (SHUTTLE_VERSION, &version.stdout).hash(&mut hasher);
-        format!("shuttle-{SHUTTLE_VERSION}-{:016x}", hasher.finish())
+        format!("shuttle-{SHUTTLE_VERSION}-{CACHE_LAYOUT}-{:016x}", hasher.finish())
     };
     let root = cache_root();
     let dir = root.join(&key);
@@ -77,11 +82,18 @@ fn load_or_build(rustc: &Path) -> Result<ShuttleDeps> {
     read(&dir).context("the shuttle build left no usable rlib")
 }
 
+impl ShuttleDeps {
+    /// The folders a compile against shuttle reads.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        vec![self.deps.clone()]
+    }
+}
+
 fn read(dir: &Path) -> Option<ShuttleDeps> {
-    let name = std::fs::read_to_string(dir.join("shuttle.rlib.name")).ok()?;
     let deps = dir.join("deps");
-    let rlib = deps.join(name.trim());
-    rlib.is_file().then_some(ShuttleDeps { rlib, deps })
+    let rlib = |marker: &str| Some(deps.join(std::fs::read_to_string(dir.join(marker)).ok()?.trim()));
+    let (shuttle, engine) = (rlib("shuttle.rlib.name")?, rlib("shuttle_engine.rlib.name")?);
+    (shuttle.is_file() && engine.is_file()).then(|| ShuttleDeps { rlib: shuttle, engine, deps: deps.clone() })
 }
 
 fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {
@@ -104,16 +116,17 @@ fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {
         .env("CARGO_TARGET_DIR", work.path().join("target"))
         .env_remove("RUSTFLAGS");
     let limits = process::Limits::new(BUILD_TIMEOUT, 8 * 1024 * 1024);
-    let finished = process::run_with_timeout(command, &limits, false).context("cannot run cargo")?;
+    let finished = process::run_with_timeout(command, &limits).context("cannot run cargo")?;
     let stdout = finished.stdout.text();
-    let rlib = stdout
-        .lines()
-        .filter(|line| line.contains("\"compiler-artifact\"") && line.contains("\"name\":\"shuttle\""))
-        .find_map(|line| {
+    let artifact = |crate_name: &str| {
+        stdout.lines().filter(|line| line.contains("\"compiler-artifact\"")).find_map(|line| {
             let artifact: serde_json::Value = serde_json::from_str(line).ok()?;
-            artifact["filenames"].as_array()?.iter().filter_map(|name| name.as_str()).find(|name| name.ends_with(".rlib")).map(PathBuf::from)
-        });
-    let Some(rlib) = rlib else {
+            (artifact["target"]["name"].as_str()? == crate_name).then_some(())?;
+            let names = artifact["filenames"].as_array()?;
+            names.iter().filter_map(|name| name.as_str()).find(|name| name.ends_with(".rlib")).map(PathBuf::from)
+        })
+    };
+    let (Some(rlib), Some(engine)) = (artifact("shuttle"), artifact("shuttle_engine")) else {
         let why = finished.stderr.text();
         let first = why.lines().find(|line| line.contains("error")).unwrap_or(why.trim());
         bail!("cargo could not build shuttle {SHUTTLE_VERSION}: {first}");
@@ -122,8 +135,10 @@ fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(&staged)?;
     let built_deps = rlib.parent().context("an rlib is in a folder")?;
     std::fs::rename(built_deps, staged.join("deps")).context("cannot keep the shuttle build")?;
-    let name = rlib.file_name().context("an rlib has a name")?.to_string_lossy().into_owned();
-    std::fs::write(staged.join("shuttle.rlib.name"), name)?;
+    for (marker, path) in [("shuttle.rlib.name", &rlib), ("shuttle_engine.rlib.name", &engine)] {
+        let name = path.file_name().context("an rlib has a name")?.to_string_lossy().into_owned();
+        std::fs::write(staged.join(marker), name)?;
+    }
     std::fs::rename(&staged, dir).with_context(|| format!("cannot move the shuttle build to `{}`", dir.display()))?;
     Ok(())
 }

@@ -20,7 +20,7 @@ use crate::submission::Submission;
 
 /// The harness's own sources, compiled into the grader.
 const HARNESS_MAIN: &str = include_str!("../../harness/src/main.rs");
-const HARNESS_THREADS: &str = include_str!("../../harness/src/threads.rs");
+const HARNESS_RECORD: &str = include_str!("../../harness/src/record.rs");
 const HARNESS_RACE: &str = include_str!("../../harness/src/race.rs");
 const SHIM: &str = include_str!("../../harness/src/shim.rs");
 const WIRE: &str = include_str!("../../harness/src/wire.rs");
@@ -71,9 +71,14 @@ impl Staged {
         self.scratch.path()
     }
 
-    /// The grader's folder: harness sources, build outputs and case files.
+    /// The grader's folder: the harness sources and the probe.
     pub fn grader_dir(&self) -> PathBuf {
         self.dir().join(GRADER_DIR)
+    }
+
+    /// Where the build exports the harness binaries the tests run.
+    pub fn binaries_dir(&self) -> PathBuf {
+        self.grader_dir().join("bin")
     }
 }
 
@@ -116,7 +121,7 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
     write_file(&grader_dir.join("__grader_std.rs"), SHIM)?;
     write_file(&grader_dir.join("wire.rs"), WIRE)?;
     write_file(&grader_dir.join("main.rs"), HARNESS_MAIN)?;
-    write_file(&grader_dir.join("threads.rs"), HARNESS_THREADS)?;
+    write_file(&grader_dir.join("record.rs"), HARNESS_RECORD)?;
     write_file(&grader_dir.join("race.rs"), HARNESS_RACE)?;
     Ok(Staged {
         scratch,

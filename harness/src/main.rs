@@ -3,42 +3,39 @@
 //! The grader compiles the student's code as the library `submission`, with a
 //! generated `__grader_probe` module appended that knows the assignment's
 //! function, and links this file against it. One run of the harness is one
-//! test, in its own process:
+//! test, in its own process, started by the grader's supervisor:
 //!
-//! - `harness call CASE_FILE` decodes the arguments in CASE_FILE, calls the
-//!   student's function once, and reports what happened on file descriptor 3;
+//! - `harness call` reads the encoded arguments on stdin, calls the student's
+//!   function once, and writes what happened on file descriptor 3;
 //! - `harness program` runs the student's own `fn main`;
-//! - `harness explore CASE_FILE` and `harness repeat CASE_FILE` are the race
-//!   modes (see race.rs).
+//! - `harness explore` and `harness repeat` are the race modes (see race.rs).
 //!
-//! File descriptor 3 is the result channel: a pipe that only the grader reads.
-//! The harness closes it on exec so that nothing the student starts inherits it,
-//! and writes one record there only after the function has returned, so a
-//! `process::exit` halfway or a forged line on stdout earns nothing. The harness
-//! judges nothing itself: the grader computes the expected answers and compares.
+//! This process links student code, so nothing it writes is believed by
+//! itself: the record on fd 3 carries the function's answer, which the
+//! grader compares with an expected answer that never enters the sandbox,
+//! and failures (a panic, a deadlock), which only cost points. How many
+//! threads the function spawned, and how the process ended, the supervisor
+//! observes from outside.
 
 mod race;
-mod threads;
+#[path = "record.rs"]
+mod record;
 #[path = "wire.rs"]
 mod wire;
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::fd::FromRawFd;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use record::{RaceCase, Record};
 use wire::Wire;
 
 const RESULT_FD: i32 = 3;
 
-/// Record tags, one byte at the start of what the harness writes on the result
-/// channel; the grader's `run` module reads the same tags.
-const RETURNED: u8 = b'R';
-const PANICKED: u8 = b'P';
-const NO_MAIN: u8 = b'N';
-const BAD_CASE: u8 = b'I';
-const RACE: u8 = b'X';
+/// Panic messages longer than this are cut here; the grader caps them again.
+const PANIC_TEXT: usize = 4096;
 
 unsafe extern "C" {
     fn fcntl(fd: i32, cmd: i32, ...) -> i32;
@@ -60,11 +57,11 @@ fn main() -> ExitCode {
     };
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
-        Some("call") if args.len() == 3 => call(&args[2], &mut channel),
+        Some("call") => call(&mut channel),
         Some("program") => program(&mut channel),
-        Some(mode @ ("explore" | "repeat")) if args.len() == 3 => race(mode, &args[2], &mut channel),
+        Some(mode @ ("explore" | "repeat")) => race(mode, &mut channel),
         _ => {
-            eprintln!("usage: harness call CASE_FILE | harness program | harness explore|repeat CASE_FILE");
+            eprintln!("usage: harness call | program | explore | repeat, with the case on stdin");
             ExitCode::from(2)
         }
     }
@@ -80,46 +77,57 @@ fn result_channel() -> Option<File> {
     }
 }
 
-fn call(case_file: &str, channel: &mut File) -> ExitCode {
-    let Ok(input) = std::fs::read(case_file) else {
-        return report(channel, BAD_CASE, format!("cannot read {case_file}").as_bytes(), 3);
+/// The test's input, all of stdin.
+fn input() -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+fn call(channel: &mut File) -> ExitCode {
+    let Some(input) = input() else {
+        return report(channel, &Record::BadCase("cannot read the case".into()), 3);
     };
-    record_first_panic();
-    threads::start_counting();
+    record_panics();
     let outcome = std::panic::catch_unwind(|| submission::__grader_probe::call(&input));
     match outcome {
-        Ok(Some(answer)) => report(channel, RETURNED, &answer, 0),
-        Ok(None) => report(channel, BAD_CASE, b"the case file does not match the contract", 3),
+        Ok(Some(answer)) => report(channel, &Record::Returned(answer), 0),
+        Ok(None) => report(channel, &Record::BadCase("the case does not match the contract".into()), 3),
         Err(payload) => {
             let message = take_first_panic().unwrap_or_else(|| panic_text(payload.as_ref()));
-            report(channel, PANICKED, message.as_bytes(), 101)
+            report(channel, &Record::Panicked(message), 101)
         }
     }
 }
 
-fn race(mode: &str, case_file: &str, channel: &mut File) -> ExitCode {
-    let Some(case) = race::RaceCase::read(case_file) else {
-        return report(channel, BAD_CASE, format!("cannot read {case_file}").as_bytes(), 3);
+fn race(mode: &str, channel: &mut File) -> ExitCode {
+    let Some(case) = input().and_then(|bytes| record::decode::<RaceCase>(&bytes)) else {
+        return report(channel, &Record::BadCase("cannot read the race case".into()), 3);
     };
-    record_first_panic();
-    threads::start_counting();
-    let finding = match mode {
+    record_panics();
+    let found = match mode {
         "repeat" => race::repeat(&case, submission::__grader_probe::call, take_first_panic),
         _ => explore(&case),
     };
-    report(channel, RACE, &finding.encode(), 0)
+    report(channel, &Record::Race(found), 0)
 }
 
 #[cfg(grader_shuttle)]
-fn explore(case: &race::RaceCase) -> race::Finding {
+fn explore(case: &RaceCase) -> record::RaceReport {
     race::explore(case, submission::__grader_probe::call, forget_panics, take_first_panic, take_last_panic)
 }
 
 #[cfg(not(grader_shuttle))]
-fn explore(_: &race::RaceCase) -> race::Finding {
-    let mut finding = race::Finding::nothing("none", 0);
-    finding.message = "this harness was built without shuttle".to_string();
-    finding
+fn explore(_: &RaceCase) -> record::RaceReport {
+    record::RaceReport {
+        failure: Some(record::Failure {
+            kind: record::FailureKind::Panic,
+            scheduler: "none".into(),
+            message: "this harness was built without shuttle".into(),
+            schedule: String::new(),
+        }),
+        ..Default::default()
+    }
 }
 
 #[cfg_attr(not(grader_shuttle), allow(dead_code))]
@@ -143,26 +151,21 @@ fn take_first_panic() -> Option<String> {
 fn program(channel: &mut File) -> ExitCode {
     match submission::__grader_probe::program() {
         Some(status) => status,
-        None => report(channel, NO_MAIN, b"", 3),
+        None => report(channel, &Record::NoMain, 3),
     }
 }
 
-/// Writes one record (tag, threads spawned, most threads alive at once, payload)
-/// and returns the exit status the harness ends with.
-fn report(channel: &mut File, tag: u8, payload: &[u8], status: u8) -> ExitCode {
-    let (spawned, peak) = threads::counts().unwrap_or((u64::MAX, u64::MAX));
-    let mut record = Vec::with_capacity(payload.len() + 32);
-    tag.put(&mut record);
-    spawned.put(&mut record);
-    peak.put(&mut record);
-    payload.to_vec().put(&mut record);
-    if channel.write_all(&record).and_then(|()| channel.flush()).is_err() {
+/// Writes the one record and returns the exit status the harness ends with.
+fn report(channel: &mut File, record: &Record, status: u8) -> ExitCode {
+    let mut bytes = Vec::new();
+    record.put(&mut bytes);
+    if channel.write_all(&bytes).and_then(|()| channel.flush()).is_err() {
         return ExitCode::from(4);
     }
     ExitCode::from(status)
 }
 
-fn record_first_panic() {
+fn record_panics() {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let thread = std::thread::current();
@@ -180,11 +183,24 @@ fn record_first_panic() {
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
+    let text = if let Some(text) = payload.downcast_ref::<&str>() {
         text.to_string()
     } else if let Some(text) = payload.downcast_ref::<String>() {
         text.clone()
     } else {
         "a panic with a value that is not text".to_string()
+    };
+    cut(text)
+}
+
+fn cut(mut text: String) -> String {
+    if text.len() > PANIC_TEXT {
+        let mut end = PANIC_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str(" …");
     }
+    text
 }

@@ -154,6 +154,13 @@ impl Groups {
 
 impl Drop for Groups {
     fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+impl Groups {
+    /// Kills what is left in the groups and removes them; again is harmless.
+    pub fn remove(&self) {
         self.kill_all();
         // A group stays busy for a moment while its last processes finish exiting.
         for dir in &self.dirs {

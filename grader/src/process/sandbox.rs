@@ -35,6 +35,11 @@ pub struct Sandbox {
     /// the sandbox as well as inside. (rustc runs the toolchain, which may sit
     /// in root's home, and runs no student code, so it is not.)
     pub unprivileged: bool,
+    /// The size of the private /tmp; 0 for bwrap's default.
+    pub tmp_bytes: u64,
+    /// The command is PID 1 of the sandbox's PID namespace, with no reaper
+    /// of bwrap's in front of it: signals from inside cannot kill it.
+    pub as_pid_1: bool,
 }
 
 /// System folders every program needs to start (the dynamic loader, libc,
@@ -42,9 +47,6 @@ pub struct Sandbox {
 /// `/etc` as a whole is left out: only the two entries programs need.
 const SYSTEM_PATHS: &[&str] =
     &["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache", "/etc/alternatives"];
-
-/// The private /tmp's size, where bwrap can cap it.
-const TMP_BYTES: u64 = 256 << 20;
 
 /// The devices a program may need; no terminal among them.
 const DEVICES: &[&str] = &["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"];
@@ -214,6 +216,9 @@ fn wrap_with(bwrap: &Path, as_nobody: bool, sized_tmp: bool, command: &Command, 
     // the CPU share of one thread of a neighbouring test. The terminal stays
     // out of reach anyway: no tty descriptor is passed and /dev has no tty.
     wrapped.args(["--unshare-all", "--die-with-parent", "--cap-drop", "ALL"]);
+    if sandbox.as_pid_1 {
+        wrapped.arg("--as-pid-1");
+    }
     if as_nobody {
         // Inside, the student is nobody, with no claim to root's name.
         wrapped.args(["--unshare-user", "--uid", &NOBODY.to_string(), "--gid", &NOBODY.to_string()]);
@@ -221,9 +226,10 @@ fn wrap_with(bwrap: &Path, as_nobody: bool, sized_tmp: bool, command: &Command, 
     for path in SYSTEM_PATHS {
         wrapped.arg("--ro-bind-try").args([path, path]);
     }
-    // A small private /tmp (its pages also count against the memory cgroup).
-    if sized_tmp {
-        wrapped.args(["--size", &TMP_BYTES.to_string()]);
+    // A small private /tmp, never the host's disk (its pages also count
+    // against the memory cgroup, where one is made).
+    if sized_tmp && sandbox.tmp_bytes > 0 {
+        wrapped.args(["--size", &sandbox.tmp_bytes.to_string()]);
     }
     wrapped.args(["--tmpfs", "/tmp", "--proc", "/proc"]);
     for device in DEVICES {

@@ -1,0 +1,501 @@
+//! Runs one job and watches it from outside: the supervisor's side of every
+//! process that runs student code.
+//!
+//! The job's first process is traced from its first instruction (it asks for
+//! `PTRACE_TRACEME` between fork and exec), and every thread and process it
+//! creates is traced too (`PTRACE_O_TRACECLONE`, `…FORK`, `…VFORK`), so the
+//! kernel tells this module of each one: how many threads the job spawned,
+//! how many processes, the most alive at once, and each thread's CPU time
+//! when it ended. These counts are observed, not reported by the process, so
+//! no code inside it can change them. The same tracing knows every process of
+//! the job by its id, which makes a kill at a timeout, a flood or the task
+//! cap reach all of them, whatever process group or session they moved to.
+//!
+//! The calling thread is the tracer (ptrace binds a tracee to the thread
+//! that traced it), so each job runs on a thread of its own and waits only
+//! for its own tracees (`__WNOTHREAD`). Where the kernel forbids tracing
+//! (a seccomp filter, Yama's `ptrace_scope` 3), jobs run untraced and their
+//! counts are unknown.
+
+use std::collections::{BTreeSet, HashSet};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::protocol::{Job, Ran, Tasks};
+use super::{Captured, Exit, GRACE, LimitHit, read_bounded, unix};
+
+/// Whether this kernel lets the supervisor trace its jobs; found out by the first job.
+static UNTRACEABLE: AtomicBool = AtomicBool::new(false);
+
+/// A job's processes, shared by the tracer, its watchdog and its output readers.
+#[derive(Default)]
+struct JobState {
+    /// Every process of the job still alive, by id.
+    processes: Mutex<BTreeSet<i32>>,
+    /// Set once the job is being stopped: any task seen from then on is killed on sight.
+    stopping: AtomicBool,
+    /// Why the supervisor stopped the job, when it did.
+    reason: Mutex<Option<Stop>>,
+    /// The first process's group, for a job that cannot be traced.
+    group: Mutex<Option<i32>>,
+    finished: Mutex<bool>,
+    finished_changed: Condvar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stop {
+    Timeout { cpu: Option<Duration> },
+    Flood(u64),
+    TaskCap(u64),
+    LeftBehind,
+}
+
+impl JobState {
+    /// Stops the job for `reason` (the first reason given is kept) with SIGKILL.
+    fn stop(&self, reason: Stop) {
+        if let Ok(mut kept) = self.reason.lock() {
+            kept.get_or_insert(reason);
+        }
+        self.stopping.store(true, Ordering::SeqCst);
+        self.signal_all(libc::SIGKILL);
+    }
+
+    fn signal_all(&self, signal: i32) {
+        let processes = self.processes.lock().map(|processes| processes.clone()).unwrap_or_default();
+        for pid in processes {
+            // SAFETY: signals a process of this job, traced by this thread.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+        if let Some(group) = self.group.lock().ok().and_then(|group| *group) {
+            unix::signal_group(group, signal);
+        }
+    }
+
+    fn cpu_time(&self) -> Option<Duration> {
+        let processes = self.processes.lock().map(|processes| processes.clone()).unwrap_or_default();
+        processes.into_iter().map(unix::cpu_time).try_fold(Duration::ZERO, |total, cpu| Some(total + cpu?))
+    }
+
+    fn finish(&self) {
+        if let Ok(mut finished) = self.finished.lock() {
+            *finished = true;
+        }
+        self.finished_changed.notify_all();
+    }
+
+    /// Waits until the job has finished or `deadline` has passed; true when it finished.
+    fn wait_finished(&self, deadline: Instant) -> bool {
+        let Ok(mut finished) = self.finished.lock() else { return true };
+        while !*finished {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            finished = match self.finished_changed.wait_timeout(finished, left) {
+                Ok((guard, _)) => guard,
+                Err(_) => return true,
+            };
+        }
+        true
+    }
+}
+
+/// What one job came to: what was seen of it, and its kept output.
+pub struct Finished {
+    pub ran: Ran,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub channel: Captured,
+}
+
+/// Runs `job` with `stdin` as its input, to its end, its timeout or a limit.
+pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
+    let traced = !UNTRACEABLE.load(Ordering::SeqCst);
+    match start(job, traced) {
+        Ok(started) => Ok(watch(job, started, stdin, traced)),
+        // TRACEME refused between fork and exec: this kernel does not allow tracing.
+        Err(error) if traced && matches!(error.raw_os_error(), Some(libc::EPERM) | Some(libc::ENOSYS)) => {
+            UNTRACEABLE.store(true, Ordering::SeqCst);
+            let started = start(job, false)?;
+            Ok(watch(job, started, stdin, false))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+struct Started {
+    child: std::process::Child,
+    channel: Option<std::io::PipeReader>,
+    at: Instant,
+}
+
+fn start(job: &Job, traced: bool) -> std::io::Result<Started> {
+    let mut command = Command::new(&job.program);
+    command
+        .args(&job.args)
+        .env_clear()
+        .envs(job.env.iter().map(|(name, value)| (name, value)))
+        .current_dir(&job.cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    unix::lead_own_group(&mut command);
+    let rlimits = unix::Rlimits {
+        address_space: job.address_space,
+        cpu_secs: job.cpu_secs,
+        file_bytes: job.file_bytes,
+        user: None,
+    };
+    unix::confine_child(&mut command, rlimits, Vec::new());
+    let channel = match job.channel_bytes {
+        Some(_) => {
+            let (reader, writer) = std::io::pipe()?;
+            unix::pass_as_fd3(&mut command, &writer);
+            Some((reader, writer))
+        }
+        None => None,
+    };
+    if traced {
+        // SAFETY: ptrace(TRACEME) is async-signal-safe and only marks this
+        // child as traced by its parent thread; it stops after exec.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let at = Instant::now();
+    let child = command.spawn()?;
+    // The parent's copy of the write end closes here, so the channel ends
+    // when the job's processes have closed theirs.
+    Ok(Started { child, channel: channel.map(|(reader, _writer)| reader), at })
+}
+
+fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished {
+    let Started { mut child, channel, at } = started;
+    let pid = child.id() as i32;
+    let state = Arc::new(JobState::default());
+    if let Ok(mut processes) = state.processes.lock() {
+        processes.insert(pid);
+    }
+    if let Ok(mut group) = state.group.lock() {
+        *group = Some(pid);
+    }
+    if let Some(mut input) = child.stdin.take() {
+        // On its own thread: a process that never reads its input must not
+        // hold up the watch. Its end comes when the process ends.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut input, &stdin);
+        });
+    }
+    let on_flood = job.output_limit.map(|limit| {
+        let state = Arc::clone(&state);
+        let stop: Arc<dyn Fn() + Send + Sync> = Arc::new(move || state.stop(Stop::Flood(limit)));
+        (limit, stop)
+    });
+    let stdout = read_bounded(child.stdout.take(), job.output_bytes, on_flood.clone());
+    let stderr = read_bounded(child.stderr.take(), job.output_bytes, on_flood);
+    let channel = read_bounded(channel, job.channel_bytes.unwrap_or(0), None);
+    let watchdog = {
+        let state = Arc::clone(&state);
+        let deadline = at + Duration::from_millis(job.timeout_ms);
+        std::thread::spawn(move || {
+            if state.wait_finished(deadline) {
+                return;
+            }
+            let cpu = state.cpu_time();
+            if let Ok(mut reason) = state.reason.lock() {
+                reason.get_or_insert(Stop::Timeout { cpu });
+            }
+            state.signal_all(libc::SIGTERM);
+            if !state.wait_finished(Instant::now() + GRACE) {
+                state.stop(Stop::Timeout { cpu });
+            }
+        })
+    };
+
+    let (status, cpu, tasks, left) = if traced { trace(job, pid, &state) } else { wait_untraced(pid, &state) };
+    let duration = at.elapsed();
+    state.finish();
+    let _ = watchdog.join();
+    let reason = state.reason.lock().ok().and_then(|reason| *reason);
+    let exit = match (reason, status) {
+        (Some(Stop::Timeout { cpu }), _) => Exit::TimedOut { cpu },
+        (_, Some(status)) => exit_of(status),
+        (_, None) => Exit::Signal(libc::SIGKILL),
+    };
+    let stdout = stdout.collect();
+    let stderr = stderr.collect();
+    let channel = channel.collect();
+    let limit = match (reason, exit) {
+        (Some(Stop::Flood(limit)), _) => Some(LimitHit::Output(limit)),
+        (Some(Stop::TaskCap(cap)), _) => Some(LimitHit::Threads(Some(cap))),
+        (_, Exit::Signal(libc::SIGXCPU)) => Some(LimitHit::Cpu(job.cpu_secs)),
+        (_, Exit::Signal(libc::SIGXFSZ)) => Some(LimitHit::FileSize(job.file_bytes)),
+        (_, Exit::Code(0)) | (_, Exit::TimedOut { .. }) => None,
+        _ if String::from_utf8_lossy(&stderr.bytes).contains("memory allocation of") => {
+            Some(LimitHit::Memory(job.address_space))
+        }
+        _ => None,
+    };
+    let ran = Ran {
+        exit,
+        duration_ms: duration.as_millis() as u64,
+        cpu_ms: cpu.as_millis() as u64,
+        stdout_dropped: stdout.dropped,
+        stderr_dropped: stderr.dropped,
+        channel_dropped: channel.dropped,
+        left_processes: left,
+        limit,
+        tasks,
+    };
+    Finished { ran, stdout, stderr, channel }
+}
+
+fn exit_of(status: i32) -> Exit {
+    if libc::WIFSIGNALED(status) { Exit::Signal(libc::WTERMSIG(status)) } else { Exit::Code(libc::WEXITSTATUS(status)) }
+}
+
+/// What the tracer saw: the first process's wait status, the CPU time of the
+/// job's processes, the tasks created, and whether processes outlived the first.
+type Watched = (Option<i32>, Duration, Option<Tasks>, bool);
+
+/// Waits for a job that cannot be traced: its first process, then what is
+/// left in its process group.
+fn wait_untraced(pid: i32, state: &JobState) -> Watched {
+    let mut status = 0;
+    // SAFETY: rusage is plain data the kernel fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for this thread's own child.
+    let waited = loop {
+        let result = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if result != -1 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            break result;
+        }
+    };
+    if let Ok(mut processes) = state.processes.lock() {
+        processes.clear();
+    }
+    let left = unix::group_alive(pid);
+    if left {
+        state.stop(Stop::LeftBehind);
+    }
+    let status = (waited == pid).then_some(status);
+    (status, cpu_of(&usage), None, left)
+}
+
+fn cpu_of(usage: &libc::rusage) -> Duration {
+    let time = |value: libc::timeval| Duration::new(value.tv_sec as u64, value.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+const OPTIONS: libc::c_int = libc::PTRACE_O_TRACECLONE
+    | libc::PTRACE_O_TRACEFORK
+    | libc::PTRACE_O_TRACEVFORK
+    | libc::PTRACE_O_TRACEEXEC
+    | libc::PTRACE_O_TRACEEXIT
+    | libc::PTRACE_O_EXITKILL;
+
+/// The tracer's loop: every stop and exit of every task of the job, until none is left.
+fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
+    let mut tasks = Tasks { peak: 1, ..Tasks::default() };
+    let mut alive: HashSet<i32> = HashSet::from([pid]);
+    let mut threads: HashSet<i32> = HashSet::new();
+    let mut first_status = None;
+    let mut cpu = Duration::ZERO;
+    let mut left = false;
+    let mut options_set = false;
+    while !alive.is_empty() {
+        let mut status = 0;
+        // SAFETY: rusage is plain data the kernel fills in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waits only for this thread's own children and tracees.
+        let tid = unsafe { libc::wait4(-1, &mut status, libc::__WALL | libc::__WNOTHREAD, &mut usage) };
+        if tid == -1 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            break;
+        }
+        if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+            alive.remove(&tid);
+            let was_process = state.processes.lock().map(|mut processes| processes.remove(&tid)).unwrap_or(false);
+            if was_process {
+                cpu += cpu_of(&usage);
+            }
+            if tid == pid {
+                first_status = Some(status);
+                // Its threads died with it; anything still alive is a process it started.
+                let others = state.processes.lock().map(|processes| !processes.is_empty()).unwrap_or(false);
+                if others {
+                    left = true;
+                    state.stop(Stop::LeftBehind);
+                }
+            }
+            continue;
+        }
+        if !libc::WIFSTOPPED(status) {
+            continue;
+        }
+        if alive.insert(tid) {
+            // The first stop of a task this loop had not heard of yet: its
+            // creator's event may come after it.
+            tasks.peak = tasks.peak.max(alive.len() as u64);
+        }
+        if !options_set && tid == pid {
+            // The stop after exec: from here on the kernel reports every task it creates.
+            // SAFETY: sets options on this thread's own tracee.
+            unsafe {
+                libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, OPTIONS as libc::c_ulong);
+            }
+            options_set = true;
+            resume(tid, 0);
+            continue;
+        }
+        let signal = libc::WSTOPSIG(status);
+        let event = status >> 16;
+        let mut deliver = 0;
+        match event {
+            libc::PTRACE_EVENT_CLONE | libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK => {
+                let mut new: libc::c_ulong = 0;
+                // SAFETY: reads the new task's id from this thread's own tracee.
+                unsafe {
+                    libc::ptrace(libc::PTRACE_GETEVENTMSG, tid, 0, &mut new as *mut libc::c_ulong);
+                }
+                let new = new as i32;
+                if event == libc::PTRACE_EVENT_CLONE {
+                    tasks.threads += 1;
+                    threads.insert(new);
+                } else {
+                    tasks.processes += 1;
+                    if let Ok(mut processes) = state.processes.lock() {
+                        processes.insert(new);
+                    }
+                }
+                if alive.insert(new) {
+                    tasks.peak = tasks.peak.max(alive.len() as u64);
+                }
+                if let Some(cap) = job.tasks
+                    && alive.len() as u64 > cap
+                {
+                    state.stop(Stop::TaskCap(cap));
+                }
+            }
+            libc::PTRACE_EVENT_EXIT => {
+                if threads.contains(&tid) {
+                    tasks.thread_cpu_us.push(thread_cpu_us(tid).unwrap_or(0));
+                }
+            }
+            libc::PTRACE_EVENT_EXEC => {}
+            _ => {
+                // A signal on its way to the task. Stop signals are not passed
+                // on (a stopped job would only wait for its timeout), nor the
+                // first SIGSTOP of a newly traced task; every other signal is.
+                if ![libc::SIGSTOP, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU].contains(&signal) {
+                    deliver = signal;
+                }
+            }
+        }
+        if state.stopping.load(Ordering::SeqCst) {
+            // SAFETY: kills a task of this job that appeared while it was being stopped.
+            unsafe {
+                libc::kill(tid, libc::SIGKILL);
+            }
+        }
+        resume(tid, deliver);
+    }
+    (first_status, cpu, Some(tasks), left)
+}
+
+fn resume(tid: i32, signal: i32) {
+    // SAFETY: continues this thread's own tracee, delivering `signal` (0 for none).
+    unsafe {
+        libc::ptrace(libc::PTRACE_CONT, tid, 0, signal as libc::c_ulong);
+    }
+}
+
+/// A thread's CPU time so far, from the scheduler's own nanosecond count
+/// (`/proc/<tid>/schedstat`), or its clock ticks where that is zero.
+fn thread_cpu_us(tid: i32) -> Option<u64> {
+    let schedstat = std::fs::read_to_string(format!("/proc/{tid}/schedstat")).ok();
+    let nanos = schedstat.as_deref().and_then(|text| text.split_whitespace().next()?.parse::<u64>().ok()).unwrap_or(0);
+    if nanos > 0 {
+        return Some(nanos / 1000);
+    }
+    unix::cpu_time(tid).map(|cpu| cpu.as_micros() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str, timeout_ms: u64) -> Job {
+        Job {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), script.into()],
+            env: vec![("PATH".into(), "/usr/bin:/bin".into())],
+            cwd: "/".into(),
+            timeout_ms,
+            output_bytes: 4096,
+            output_limit: Some(1 << 20),
+            channel_bytes: Some(1024),
+            tasks: Some(64),
+            address_space: None,
+            cpu_secs: Some(10),
+            file_bytes: None,
+        }
+    }
+
+    #[test]
+    fn counts_the_processes_a_job_starts_and_reads_its_channel() {
+        let finished = run(&shell("echo answer >&3; /bin/true; /bin/true; echo out", 5000), Vec::new()).unwrap();
+        assert_eq!(finished.ran.exit, Exit::Code(0));
+        assert_eq!(finished.channel.bytes, b"answer\n");
+        assert_eq!(finished.stdout.bytes, b"out\n");
+        if let Some(tasks) = finished.ran.tasks {
+            assert_eq!(tasks.processes, 2, "{tasks:?}");
+        }
+    }
+
+    #[test]
+    fn a_hang_is_stopped_at_its_timeout_with_what_it_started() {
+        let started = Instant::now();
+        let finished = run(&shell("sleep 30 & sleep 30", 300), Vec::new()).unwrap();
+        assert!(matches!(finished.ran.exit, Exit::TimedOut { .. }), "{:?}", finished.ran.exit);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_process_left_behind_is_noticed_and_killed() {
+        let finished = run(&shell("setsid sleep 30 >/dev/null 2>&1 & exit 3", 5000), Vec::new()).unwrap();
+        assert_eq!(finished.ran.exit, Exit::Code(3));
+        assert!(finished.ran.left_processes);
+    }
+
+    #[test]
+    fn a_fork_loop_is_stopped_at_the_task_cap() {
+        let job = Job { tasks: Some(20), ..shell("while true; do sleep 5 & done", 10_000) };
+        let started = Instant::now();
+        let finished = run(&job, Vec::new()).unwrap();
+        if finished.ran.tasks.is_some() {
+            assert_eq!(finished.ran.limit, Some(LimitHit::Threads(Some(20))));
+            assert!(started.elapsed() < Duration::from_secs(5));
+        }
+    }
+
+    #[test]
+    fn input_arrives_on_stdin_and_a_flood_is_stopped() {
+        let finished = run(&shell("cat", 5000), b"the input".to_vec()).unwrap();
+        assert_eq!(finished.stdout.bytes, b"the input");
+        let finished = run(&shell("cat /dev/zero", 20_000), Vec::new()).unwrap();
+        assert_eq!(finished.ran.limit, Some(LimitHit::Output(1 << 20)));
+    }
+}

@@ -1,0 +1,218 @@
+//! What a test process and the grader say to each other: the race case the
+//! grader sends on the process's stdin, and the one record the harness
+//! writes on its result channel (file descriptor 3).
+//!
+//! The grader and the harness compile this same file, so the two sides
+//! cannot drift apart. A record is a claim made by a process that links
+//! student code, so it carries nothing the grader would have to believe to
+//! give points: answers, which the grader compares with expected values that
+//! never leave the grader, and failures (a panic, a deadlock), which only
+//! ever cost points. Thread counts are not in it: the supervisor observes them.
+
+use crate::wire::Wire;
+
+/// How a race run ended when it did not simply return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Panic,
+    Deadlock,
+    /// Past the step bound: an endless loop or a livelock.
+    Endless,
+    /// A replayed schedule that does not fit the code: it changed since.
+    StaleSchedule,
+}
+
+/// One distinct answer seen across a race test's runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub value: Vec<u8>,
+    /// Runs that returned it.
+    pub count: u64,
+    /// The scheduler of its first run: "random", "PCT", "replay" or "real threads".
+    pub scheduler: String,
+    /// The schedule of its first run, for `grader replay`; empty on real threads.
+    pub schedule: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub scheduler: String,
+    pub message: String,
+    pub schedule: String,
+}
+
+/// What a race test saw: every distinct answer, and the first failure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RaceReport {
+    /// Runs that returned an answer.
+    pub runs: u64,
+    pub answers: Vec<Answer>,
+    /// Runs whose answer was none of the kept ones (past [`KEPT_ANSWERS`]).
+    pub unkept: u64,
+    pub failure: Option<Failure>,
+}
+
+/// Distinct answers a race report keeps; a run with yet another one is counted in `unkept`.
+pub const KEPT_ANSWERS: usize = 16;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// The function returned this answer, encoded.
+    Returned(Vec<u8>),
+    /// The function panicked with this message.
+    Panicked(String),
+    /// The program test found no `fn main`.
+    NoMain,
+    /// The harness could not read its case: a grader bug, never the student's.
+    BadCase(String),
+    Race(RaceReport),
+}
+
+/// What the grader sends a race test on its stdin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaceCase {
+    /// The function's arguments, encoded.
+    pub args: Vec<u8>,
+    /// Runs of each scheduler, or real-thread runs.
+    pub iterations: u64,
+    pub pct_depth: u64,
+    pub seed: u64,
+    /// Replay this schedule instead of exploring.
+    pub schedule: String,
+}
+
+impl Wire for FailureKind {
+    fn put(&self, out: &mut Vec<u8>) {
+        let tag: u8 = match self {
+            FailureKind::Panic => 1,
+            FailureKind::Deadlock => 2,
+            FailureKind::Endless => 3,
+            FailureKind::StaleSchedule => 4,
+        };
+        tag.put(out);
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(match u8::take(input)? {
+            1 => FailureKind::Panic,
+            2 => FailureKind::Deadlock,
+            3 => FailureKind::Endless,
+            4 => FailureKind::StaleSchedule,
+            _ => return None,
+        })
+    }
+}
+
+impl Wire for Answer {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.value.put(out);
+        self.count.put(out);
+        self.scheduler.put(out);
+        self.schedule.put(out);
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(Answer { value: Vec::take(input)?, count: u64::take(input)?, scheduler: String::take(input)?, schedule: String::take(input)? })
+    }
+}
+
+impl Wire for Failure {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.kind.put(out);
+        self.scheduler.put(out);
+        self.message.put(out);
+        self.schedule.put(out);
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(Failure {
+            kind: FailureKind::take(input)?,
+            scheduler: String::take(input)?,
+            message: String::take(input)?,
+            schedule: String::take(input)?,
+        })
+    }
+}
+
+impl Wire for RaceReport {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.runs.put(out);
+        self.answers.put(out);
+        self.unkept.put(out);
+        match &self.failure {
+            None => 0u8.put(out),
+            Some(failure) => {
+                1u8.put(out);
+                failure.put(out);
+            }
+        }
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        let runs = u64::take(input)?;
+        let answers = Vec::take(input)?;
+        let unkept = u64::take(input)?;
+        let failure = match u8::take(input)? {
+            0 => None,
+            1 => Some(Failure::take(input)?),
+            _ => return None,
+        };
+        Some(RaceReport { runs, answers, unkept, failure })
+    }
+}
+
+impl Wire for Record {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Record::Returned(answer) => {
+                b'R'.put(out);
+                answer.put(out);
+            }
+            Record::Panicked(message) => {
+                b'P'.put(out);
+                message.put(out);
+            }
+            Record::NoMain => b'N'.put(out),
+            Record::BadCase(why) => {
+                b'I'.put(out);
+                why.put(out);
+            }
+            Record::Race(report) => {
+                b'X'.put(out);
+                report.put(out);
+            }
+        }
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(match u8::take(input)? {
+            b'R' => Record::Returned(Vec::take(input)?),
+            b'P' => Record::Panicked(String::take(input)?),
+            b'N' => Record::NoMain,
+            b'I' => Record::BadCase(String::take(input)?),
+            b'X' => Record::Race(RaceReport::take(input)?),
+            _ => return None,
+        })
+    }
+}
+
+impl Wire for RaceCase {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.args.put(out);
+        self.iterations.put(out);
+        self.pct_depth.put(out);
+        self.seed.put(out);
+        self.schedule.put(out);
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(RaceCase {
+            args: Vec::take(input)?,
+            iterations: u64::take(input)?,
+            pct_depth: u64::take(input)?,
+            seed: u64::take(input)?,
+            schedule: String::take(input)?,
+        })
+    }
+}
+
+/// Decodes a whole value: nothing may be left over.
+pub fn decode<T: Wire>(mut bytes: &[u8]) -> Option<T> {
+    let value = T::take(&mut bytes)?;
+    bytes.is_empty().then_some(value)
+}
