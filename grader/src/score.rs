@@ -16,8 +16,8 @@ use crate::build::{Build, BuildOutcome};
 use crate::exercises::{Comparison, PlannedCase};
 use crate::plan::{Check, PlannedTest, round_points};
 use crate::process::{self, Exit, Finished, LimitHit};
-use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport};
 use crate::record::{FailureKind, RaceReport, Record};
+use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport, text};
 use crate::run::Outcome;
 
 /// Diffs longer than this are cut: the first differences say enough.
@@ -59,8 +59,8 @@ pub fn score(grading: Grading) -> Report {
             _ => skipped(test, "not run: the submission did not build"),
         })
         .map(|mut test: TestReport| {
-            test.message = inert(&test.message);
-            test.diff = test.diff.as_deref().map(inert);
+            test.message = text::student_text(&test.message, text::MESSAGE_BYTES);
+            test.diff = test.diff.as_deref().map(|diff| text::student_text(diff, text::DIFF_BYTES));
             test
         })
         .collect();
@@ -77,8 +77,8 @@ pub fn score(grading: Grading) -> Report {
         audience: crate::report::Audience::Student,
         build: BuildReport {
             status,
-            log: inert(&build.log),
-            message: message.as_deref().map(inert),
+            log: text::student_text(&build.log, text::LOG_BYTES),
+            message: message.as_deref().map(|message| text::student_text(message, text::MESSAGE_BYTES)),
             duration_ms: build.duration.as_millis() as u64,
         },
         tests,
@@ -472,31 +472,6 @@ fn ended_abnormally(finished: &Finished, timeout: Duration, what: &str, setting:
     }
 }
 
-/// Text a submission controls (its output, panic messages, source lines in
-/// rustc's diagnostics) with every line that GitHub Actions would run as a
-/// workflow command (`::notice …::`, `::stop-commands::…`, the old `##[…]`)
-/// escaped by a leading backslash, so a printed "Points 100/100" stays text.
-pub fn inert(text: &str) -> String {
-    if !text.contains("::") && !text.contains("##[") {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for (index, line) in text.split('\n').enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
-        let content = line.trim_start();
-        if content.starts_with("::") || content.starts_with("##[") {
-            out.push_str(&line[..line.len() - content.len()]);
-            out.push('\\');
-            out.push_str(content);
-        } else {
-            out.push_str(line);
-        }
-    }
-    out
-}
-
 /// A test stopped at a resource limit: which one, and what it points to.
 fn limit_verdict(limit: Option<LimitHit>, setting: &str) -> Verdict {
     let Some(limit) = limit else {
@@ -581,14 +556,6 @@ mod tests {
         let diff = unified_diff(&long_expected.join("\n"), &long_actual.join("\n"));
         assert!(diff.lines().count() <= DIFF_LINES + 1);
         assert!(diff.ends_with("more lines of diff\n"));
-    }
-
-    #[test]
-    fn workflow_commands_in_student_text_are_escaped() {
-        let forged = "boom\n::notice title=Autograding complete::Points 100/100\n  ::stop-commands::x\n##[error]x\nok :: fine";
-        let shown = inert(forged);
-        assert_eq!(shown, "boom\n\\::notice title=Autograding complete::Points 100/100\n  \\::stop-commands::x\n\\##[error]x\nok :: fine");
-        assert!(shown.lines().all(|line| !line.trim_start().starts_with("::")));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::cache::write_atomically;
 use super::{Row, Shard, summary};
 use crate::assignment::Assignment;
-use crate::report::{self, Audience, Report};
+use crate::report::{self, Audience, Report, text};
 
 const MANIFEST: &str = "batch.json";
 
@@ -113,11 +113,11 @@ impl Manifest {
                 let command = format!("grader grade {} {target} --seed {}", report.assignment, report.seed);
                 report::render_markdown(&student_view, &command)
             }
+            // The message names the student's files, so it is student text.
             None => format!(
-                "# {}: {}\n\n**Not graded.** {}\n",
-                self.assignment,
-                self.title,
-                row.message.as_deref().unwrap_or("The grader could not grade this submission.")
+                "# {}\n\n**Not graded.** {}\n",
+                text::markdown_prose(&format!("{}: {}", self.assignment, self.title)),
+                text::markdown_prose(row.message.as_deref().unwrap_or("The grader could not grade this submission."))
             ),
         };
         write(&report_path(out, &row.student, "md"), markdown)

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::summary::shown_name;
 use super::{Row, RowStatus};
-use crate::report::points;
+use crate::report::{points, text};
 
 const BAR_TEMPLATE: &str = "{elapsed_precise} [{wide_bar}] {pos}/{len}  {msg}  {eta} left";
 
@@ -40,18 +41,24 @@ impl Progress {
         }
         let result = match &row.report {
             Some(report) => format!("{} / {} {}", points(report.score), points(report.max_score), row.status.name()),
-            None => format!("{}: {}", row.status.name(), row.message.as_deref().unwrap_or_default()),
+            // A CI log reads this line: the student's names stay on it, inert.
+            None => format!(
+                "{}: {}",
+                row.status.name(),
+                text::student_line(row.message.as_deref().unwrap_or_default(), text::MESSAGE_BYTES)
+            ),
         };
         let cached = if from_cache { " (cached)" } else { "" };
+        let student = shown_name(row);
         match &self.bar {
             Some(bar) => {
                 bar.set_message(format!("{} failed", self.failed));
                 if !row.status.graded() {
-                    bar.println(format!("{}: {result}", row.student));
+                    bar.println(format!("{student}: {result}"));
                 }
                 bar.inc(1);
             }
-            None => eprintln!("[{}/{}] {}: {result}{cached}{}", self.done, self.total, row.student, self.time_left()),
+            None => eprintln!("[{}/{}] {student}: {result}{cached}{}", self.done, self.total, self.time_left()),
         }
     }
 

@@ -2,11 +2,15 @@
 //! histogram, each test's pass rate, the slowest submissions and what could
 //! not be graded. Rendered from the rows alone, so a merge prints the same
 //! summary as one unsharded run.
+//!
+//! Student names and messages are folder and file names the student chose,
+//! printed to a terminal or a CI log: each is shown on one line, by
+//! [`text::student_line`].
 
 use std::fmt::Write as _;
 
 use super::{Manifest, Row, RowStatus};
-use crate::report::{Status, points};
+use crate::report::{Status, points, text};
 
 /// The longest histogram bar, in characters.
 const BAR_WIDTH: usize = 40;
@@ -81,24 +85,31 @@ fn render_slowest(graded: &[&Row], out: &mut String) {
     let mut by_time: Vec<(&Row, u64)> =
         graded.iter().filter_map(|row| Some((*row, row.report.as_ref()?.duration_ms))).collect();
     by_time.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.student.cmp(&b.0.student)));
-    let width = by_time.iter().take(SLOWEST).map(|(row, _)| row.student.len()).max().unwrap_or(0);
+    let slowest: Vec<(String, &Row, u64)> =
+        by_time.into_iter().take(SLOWEST).map(|(row, duration_ms)| (shown_name(row), row, duration_ms)).collect();
+    let width = slowest.iter().map(|(name, _, _)| name.chars().count()).max().unwrap_or(0);
     let _ = writeln!(out, "\nSlowest:");
-    for (row, duration_ms) in by_time.into_iter().take(SLOWEST) {
+    for (name, row, duration_ms) in slowest {
         let timeouts = row.report.iter().flat_map(|report| &report.tests).filter(|test| test.status == Status::Timeout).count();
         let why = if timeouts > 0 { format!("  {timeouts} tests timed out") } else { String::new() };
-        let _ = writeln!(out, "  {:<width$}  {:>6.1} s{why}", row.student, duration_ms as f64 / 1000.0);
+        let _ = writeln!(out, "  {name:<width$}  {:>6.1} s{why}", duration_ms as f64 / 1000.0);
     }
 }
 
 fn render_listed<'a>(out: &mut String, heading: &str, rows: impl Iterator<Item = &'a Row>) {
-    let rows: Vec<&Row> = rows.collect();
+    let rows: Vec<(String, &Row)> = rows.map(|row| (shown_name(row), row)).collect();
     if rows.is_empty() {
         return;
     }
-    let width = rows.iter().map(|row| row.student.len()).max().unwrap_or(0);
+    let width = rows.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     let _ = writeln!(out, "\n{heading}");
-    for row in rows {
-        let message = row.message.as_deref().unwrap_or("");
-        let _ = writeln!(out, "  {:<width$}  {}: {message}", row.student, row.status.name());
+    for (name, row) in rows {
+        let message = text::student_line(row.message.as_deref().unwrap_or(""), text::MESSAGE_BYTES);
+        let _ = writeln!(out, "  {name:<width$}  {}: {message}", row.status.name());
     }
+}
+
+/// The student's name (their folder or file name) on one line.
+pub(super) fn shown_name(row: &Row) -> String {
+    text::student_line(&row.student, text::MESSAGE_BYTES)
 }

@@ -11,7 +11,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-use super::{BuildStatus, Report, Status};
+use super::{BuildStatus, Report, Status, text};
+
+/// The longest result this writes. The workflow hands it to the reporter as
+/// an environment variable, and Linux refuses to start a program with one
+/// string of its environment over 128 KiB (`MAX_ARG_STRLEN`), so a longer
+/// result would fail the reporter's step instead of recording the points.
+const RESULT_BYTES: usize = 120 * 1024;
 
 #[derive(Serialize)]
 struct Results {
@@ -37,9 +43,13 @@ struct Test {
 /// `command` grades the submission again with the same inputs (each test's
 /// `test_code`); `filename` is the submission's crate root, such as `src/main.rs`.
 pub fn render(report: &Report, command: &str, filename: &str) -> String {
-    let mut text = STANDARD.encode(results_json(report, command, filename));
-    text.push('\n');
-    text
+    let command = text::student_line(command, text::MESSAGE_BYTES);
+    let filename = text::student_line(filename, text::MESSAGE_BYTES);
+    text::render_within(report, RESULT_BYTES, |report| {
+        let mut encoded = STANDARD.encode(results_json(report, &command, &filename));
+        encoded.push('\n');
+        encoded
+    })
 }
 
 fn results_json(report: &Report, command: &str, filename: &str) -> String {
@@ -163,6 +173,22 @@ mod tests {
         let results = decoded(&report);
         assert_eq!(results["status"], "pass");
         assert_eq!(reporter_sum(&results), 10.0);
+    }
+
+    #[test]
+    fn a_flood_of_long_messages_still_fits_an_environment_variable() {
+        let mut report = sample_report(64, 100.0, &(0..64).collect::<Vec<_>>());
+        for test in &mut report.tests {
+            test.message = format!("boom\r::notice::x {}", "x".repeat(8 * 1024));
+            test.diff = Some("+y\n".repeat(8 * 1024));
+        }
+        let text = render(&report, "grader grade parallel_sum . --seed 1", "src/main.rs");
+        assert!(text.len() <= RESULT_BYTES, "{} bytes", text.len());
+        let results = decoded(&report);
+        assert_eq!(results["tests"].as_array().map(Vec::len), Some(64));
+        assert_eq!(reporter_sum(&results), report.score);
+        let message = results["tests"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("boom\\r::notice::x xxx") && message.contains("more bytes cut)"), "{message}");
     }
 
     #[test]

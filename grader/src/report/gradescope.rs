@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Report, Status, points};
+use super::{Report, Status, points, text};
 use crate::assignment::Visibility;
 
 /// When students see the hidden tests' results on Gradescope.
@@ -45,6 +45,11 @@ struct Test {
 }
 
 pub fn render(report: &Report, hidden: HiddenVisibility) -> String {
+    text::render_within(report, text::REPORT_BYTES, |report| render_shown(report, hidden))
+}
+
+/// [`render`] for a report [`text`] has already neutralised.
+fn render_shown(report: &Report, hidden: HiddenVisibility) -> String {
     let hidden = match hidden {
         HiddenVisibility::Hidden => "hidden",
         HiddenVisibility::AfterDueDate => "after_due_date",

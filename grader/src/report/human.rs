@@ -3,10 +3,15 @@
 //! Passing tests are counted per group; each failing test gets its own lines
 //! with what happened, the diff where there is one, and the hint. Colour only
 //! when writing to a terminal.
+//!
+//! The grader's own lines (the headings, the groups, `Score:`) start at
+//! column 0; every line of student text is indented under the entry it
+//! belongs to, so a panic message cannot print a line that passes for the
+//! grader's, and [`text`] has already shown its control characters as escapes.
 
 use std::fmt::Write as _;
 
-use super::{BuildStatus, Report, Status, TestReport, points};
+use super::{BuildStatus, Report, Status, TestReport, points, text};
 use crate::assignment::Kind;
 use crate::plan::kind_name;
 
@@ -42,7 +47,13 @@ impl Style {
 
 /// `command` is how to grade this submission again with the same seed.
 pub fn render(report: &Report, color: bool, command: &str) -> String {
+    text::render_within(report, text::REPORT_BYTES, |report| render_shown(report, color, command))
+}
+
+/// [`render`] for a report [`text`] has already neutralised.
+fn render_shown(report: &Report, color: bool, command: &str) -> String {
     let style = Style { color };
+    let command = text::student_line(command, text::LOG_BYTES);
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.bold(&format!("{}: {}", report.assignment, report.title)));
     let _ = writeln!(
@@ -66,7 +77,7 @@ pub fn render(report: &Report, color: bool, command: &str) -> String {
         }
     }
     for note in &report.notes {
-        let _ = writeln!(out, "{} {note}", style.warn("note:"));
+        let _ = writeln!(out, "{} {}", style.warn("note:"), indented(note, NOTE_INDENT));
     }
     out.push('\n');
     let score = format!("Score: {} / {}", points(report.score), points(report.max_score));
@@ -78,10 +89,12 @@ pub fn render(report: &Report, color: bool, command: &str) -> String {
 /// The self-check's report (`grader check`): the same report as `grader grade`
 /// gives, then one line on what to try next.
 pub fn render_check(report: &Report, color: bool, command: &str) -> String {
-    let style = Style { color };
-    let mut out = render(report, color, command);
-    let _ = writeln!(out, "{} {}", style.bold("Next:"), next_step(report));
-    out
+    text::render_within(report, text::REPORT_BYTES, |report| {
+        let style = Style { color };
+        let mut out = render_shown(report, color, command);
+        let _ = writeln!(out, "{} {}", style.bold("Next:"), indented(&next_step(report), NOTE_INDENT));
+        out
+    })
 }
 
 /// One thing to do now: fix the build, else follow the first failing test's
@@ -108,7 +121,7 @@ fn render_build(report: &Report, style: &Style, out: &mut String) {
         BuildStatus::Failed => {
             let _ = writeln!(out, "{:<13}{}", style.bold("Build"), style.bad("failed: every test is skipped"));
             if let Some(message) = &report.build.message {
-                let _ = writeln!(out, "  {message}");
+                let _ = writeln!(out, "  {}", indented(message, "  "));
             }
             let lines: Vec<&str> = report.build.log.lines().collect();
             if !lines.is_empty() {
@@ -158,8 +171,9 @@ pub(super) fn case_of(name: &str) -> (&str, Option<&str>) {
 
 fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
     let test = same[0];
+    let message = indented(&test.message, DETAIL_INDENT);
     if test.status == Status::Passed {
-        let _ = writeln!(out, "  {} {}  passed: {}", style.good("✓"), test.name, test.message);
+        let _ = writeln!(out, "  {} {}  passed: {message}", style.good("✓"), test.name);
         return;
     }
     let mark = match test.status {
@@ -169,17 +183,17 @@ fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
     };
     let status = test.status.name();
     if same.len() == 1 {
-        let _ = writeln!(out, "  {mark} {}  {status}: {}", test.name, test.message);
+        let _ = writeln!(out, "  {mark} {}  {status}: {message}", test.name);
     } else {
         let (case, _) = case_of(&test.name);
         let label = test.name.rsplit_once('/').and_then(|(_, last)| last.split_once('=')).map_or("", |(label, _)| label);
         let counts: Vec<&str> = same.iter().filter_map(|test| case_of(&test.name).1).collect();
         let _ = writeln!(out, "  {mark} {case}  {status} with {label} {}", counts.join(", "));
-        let _ = writeln!(out, "      {}", style.dim(&format!("first: {}", test.message)));
+        let _ = writeln!(out, "{DETAIL_INDENT}{}", style.dim(&format!("first: {message}")));
     }
     // Hidden tests' inputs are already gone from a student's report.
     if let Some(input) = &test.input {
-        let _ = writeln!(out, "      {}", style.dim(&format!("input: {input}")));
+        let _ = writeln!(out, "{DETAIL_INDENT}{}", style.dim(&format!("input: {}", indented(input, DETAIL_INDENT))));
     }
     if let Some(diff) = &test.diff {
         let lines: Vec<&str> = diff.lines().collect();
@@ -189,18 +203,41 @@ fn render_failure(same: &[&TestReport], style: &Style, out: &mut String) {
                 Some('+') if !line.starts_with("+++") => style.good(line),
                 _ => style.dim(line),
             };
-            let _ = writeln!(out, "      {line}");
+            let _ = writeln!(out, "{DETAIL_INDENT}{line}");
         }
         if lines.len() > DIFF_LINES {
-            let _ = writeln!(out, "      {}", style.dim(&format!("… {} more lines of diff", lines.len() - DIFF_LINES)));
+            let _ = writeln!(out, "{DETAIL_INDENT}{}", style.dim(&format!("… {} more lines of diff", lines.len() - DIFF_LINES)));
         }
     }
     if let Some(replay) = &test.replay {
-        let _ = writeln!(out, "      {} {replay}", style.warn("replay:"));
+        let _ = writeln!(out, "{DETAIL_INDENT}{} {replay}", style.warn("replay:"));
     }
     if let Some(hint) = &test.hint {
-        let _ = writeln!(out, "      {} {hint}", style.warn("hint:"));
+        let _ = writeln!(out, "{DETAIL_INDENT}{} {}", style.warn("hint:"), indented(hint, DETAIL_INDENT));
     }
+}
+
+/// Where a failing test's details start: under its name.
+const DETAIL_INDENT: &str = "      ";
+/// Where the lines of a note or of the next step continue.
+const NOTE_INDENT: &str = "  ";
+
+/// `text` with every line after its first indented by `indent`, for text that
+/// follows a label on a line of its own; blank lines stay blank. No line of
+/// the result can start at column 0, so none can pass for one of the
+/// grader's own (a `Score:` line above all).
+fn indented(text: &str, indent: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(indent);
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn capitalized(word: &str) -> String {
@@ -211,6 +248,10 @@ fn capitalized(word: &str) -> String {
 /// The report of `grader replay`: the one race test and whether the schedule
 /// reproduced its failure.
 pub fn render_replay(report: &Report, color: bool) -> String {
+    text::render_within(report, text::REPORT_BYTES, |report| render_replay_shown(report, color))
+}
+
+fn render_replay_shown(report: &Report, color: bool) -> String {
     let style = Style { color };
     let mut out = String::new();
     let Some(test) = report.tests.first() else {
@@ -230,4 +271,51 @@ pub fn render_replay(report: &Report, color: bool) -> String {
     };
     let _ = writeln!(out, "\n{verdict}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::sample_report;
+
+    /// A message that tries to pass for the grader's own lines.
+    const FORGED: &str = "boom\n\nScore: 100 / 100\nnote: all tests passed\x1b[2K\x1b[1A\r::notice::Points 100/100";
+
+    #[test]
+    fn student_lines_stay_indented_under_their_entry() {
+        let mut report = sample_report(3, 10.0, &[1, 2]);
+        report.tests[1].message = FORGED.to_string();
+        report.tests[1].hint = Some(FORGED.to_string());
+        report.tests[1].diff = Some(FORGED.to_string());
+        report.tests[2].message = FORGED.to_string();
+        report.notes.push(FORGED.to_string());
+        for text in [render(&report, false, "grader grade x"), render_check(&report, false, "grader check")] {
+            let scores: Vec<&str> = text.lines().filter(|line| line.starts_with("Score:")).collect();
+            assert_eq!(scores, [format!("Score: {} / 10", points(report.score))], "{text}");
+            assert!(!text.contains('\x1b') && !text.contains('\r'), "{text}");
+            // What the student wrote starts no line at column 0.
+            for line in text.lines().filter(|line| line.contains("Points 100/100") || line.contains("all tests passed")) {
+                assert!(line.starts_with(' ') || line.starts_with("note: boom"), "{line:?} in\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_builds_message_and_log_are_indented() {
+        let mut report = sample_report(2, 10.0, &[0, 1]);
+        report.build.status = BuildStatus::Failed;
+        report.build.message = Some(FORGED.to_string());
+        report.build.log = FORGED.to_string();
+        let text = render(&report, false, "grader grade x\nScore: 100 / 100");
+        assert_eq!(text.lines().filter(|line| line.starts_with("Score:")).count(), 1, "{text}");
+        assert!(text.contains("grader grade x\\nScore: 100 / 100"), "the command stays on its line: {text}");
+    }
+
+    #[test]
+    fn colour_comes_only_from_the_grader() {
+        let mut report = sample_report(2, 10.0, &[1]);
+        report.tests[1].message = "\x1b[32mpassed\x1b[0m".to_string();
+        let text = render(&report, true, "grader grade x");
+        assert!(text.contains("\\u{1b}[32mpassed\\u{1b}[0m"), "{text}");
+    }
 }

@@ -6,15 +6,25 @@
 //! an unexpected stop. Either carries the message as its `message` and the
 //! diff and hint as its text. A failed build skips every test, and the
 //! compiler's diagnostics go in the suite's `<system-err>`.
+//!
+//! quick-junit escapes `<`, `>` and `&` and drops ANSI sequences and most C0
+//! controls, but passes U+FFFE and U+FFFF, which XML forbids: one of them in
+//! a panic message would make the whole file unreadable. [`text`] shows all
+//! of those as escapes before quick-junit sees the text.
 
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Report, Status};
+use super::{Report, Status, text};
 use crate::plan::kind_name;
 
 pub fn render(report: &Report) -> String {
+    text::render_within(report, text::REPORT_BYTES, render_shown)
+}
+
+/// [`render`] for a report [`text`] has already neutralised.
+fn render_shown(report: &Report) -> String {
     let mut suite = TestSuite::new(report.assignment.as_str());
     suite.set_time(Duration::from_millis(report.duration_ms));
     suite.add_properties([
@@ -76,5 +86,20 @@ mod tests {
         assert_eq!(failure.attribute("message"), Some("wrong answer: 10 instead of 15"));
         assert!(failure.text().unwrap_or_default().contains("+10"));
         assert!(cases[2].children().any(|node| node.has_tag_name("error")));
+    }
+
+    #[test]
+    fn characters_xml_forbids_in_student_text_leave_it_readable() {
+        let mut report = sample_report(2, 10.0, &[1]);
+        let forged = "boom \u{fffe}\u{ffff}\u{1}\u{1b}[2K\r::notice::x <script>alert(1)</script>";
+        report.tests[1].message = forged.to_string();
+        report.tests[1].diff = Some(forged.to_string());
+        report.submission = forged.to_string();
+        let xml = render(&report);
+        let document = roxmltree::Document::parse(&xml).expect("still XML");
+        let failure = document.descendants().find(|node| node.has_tag_name("failure")).expect("a <failure>");
+        let message = failure.attribute("message").unwrap_or_default();
+        assert!(message.starts_with("boom \\u{fffe}\\u{ffff}\\u{1}\\u{1b}[2K\\r::notice::x <script>"), "{message}");
+        assert!(!xml.contains("<script>"), "quick-junit escapes markup");
     }
 }

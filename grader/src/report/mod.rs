@@ -4,7 +4,9 @@
 //! `score` builds a [`Report`]; each format is a file of its own here that
 //! only renders it (human, JSON, GitHub Classroom, Gradescope, JUnit) and
 //! never runs anything. What a student may see is decided once, by
-//! [`Report::for_audience`], before any renderer runs.
+//! [`Report::for_audience`], before any renderer runs; how student text is
+//! made safe to show is decided once, in [`text`], which every renderer
+//! calls.
 
 mod classroom;
 #[cfg(test)]
@@ -14,6 +16,7 @@ mod human;
 mod json;
 mod junit;
 mod markdown;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 
