@@ -215,7 +215,7 @@ fn thirty_thousand_threads_are_stopped_at_the_thread_limit() {
         return;
     }
     let graded = grade(&hostile("spawn_30000_threads"), &json(&["--only", "example,output"]), &[]);
-    assert_stopped_at(&graded, "thread limit");
+    assert_stopped_at(&graded, "limit on threads and processes");
     let report = graded.report();
     for test in report["tests"].as_array().expect("tests") {
         if let Some(spawned) = test["spawned_threads"].as_u64() {
