@@ -13,19 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{grader_command, repo};
+use support::{grader_command, repo, sandbox_available};
 
 /// The grader's own resident memory must stay under this whatever the student does.
 const GRADER_RSS_KB: u64 = 200 * 1024;
 
-/// Whether bubblewrap works here; where it does not, say so and skip.
-fn sandbox_available() -> bool {
-    let output = grader_command().args(["--sandbox", "required", "list"]).output().expect("the grader binary runs");
-    if !output.status.success() {
-        eprintln!("SKIPPED: bubblewrap is not available here: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    output.status.success()
-}
 
 struct Graded {
     code: i32,
@@ -298,4 +290,37 @@ fn required_without_bubblewrap_is_a_one_line_error() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("bubblewrap"), "{stderr}");
+}
+
+#[test]
+fn a_batch_needs_the_sandbox_unless_told_otherwise() {
+    let class = tempfile::tempdir().expect("a temporary folder");
+    std::fs::copy(repo().join("examples/parallel_sum.rs"), class.path().join("ada.rs")).expect("a copy");
+    let out = class.path().join("out");
+    // Without bubblewrap on PATH: refused, in one line that says what to do.
+    let hidden = tempfile::tempdir().expect("a temporary folder");
+    let refused = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["batch", "parallel_sum"])
+        .arg(class.path())
+        .arg("--out")
+        .arg(&out)
+        .env("PATH", hidden.path())
+        .output()
+        .expect("the grader binary runs");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("bubblewrap") && stderr.contains("--sandbox auto"), "{stderr}");
+    assert!(!out.exists(), "a refused batch wrote {}", out.display());
+    // `--sandbox off` is the TA's explicit choice, and the batch runs.
+    let graded = grader_command()
+        .args(["--sandbox", "off", "batch", "parallel_sum"])
+        .arg(class.path())
+        .arg("--out")
+        .arg(&out)
+        .args(["--seed", "1", "--timeout", "2"])
+        .output()
+        .expect("the grader binary runs");
+    assert_eq!(graded.status.code(), Some(0), "{}", String::from_utf8_lossy(&graded.stderr));
+    assert!(out.join("grades.csv").is_file());
 }

@@ -25,9 +25,10 @@ struct Cli {
     /// Log what the grader does on stderr (or set GRADER_LOG=debug).
     #[arg(short, long, global = true)]
     verbose: bool,
-    /// Isolate submissions with bubblewrap: `required` refuses to grade without it (TAs, CI), `off` is for debugging.
-    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "MODE")]
-    sandbox: grader::process::SandboxMode,
+    /// Isolate submissions with bubblewrap: `required` refuses to grade without it, `off` is for debugging
+    /// [default: required for `batch`, which runs strangers' code; auto otherwise].
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    sandbox: Option<grader::process::SandboxMode>,
     #[command(subcommand)]
     command: Command,
 }
@@ -174,7 +175,13 @@ fn main() -> ExitCode {
         grader::stage::remove_all_scratch();
         std::process::exit(130);
     });
-    if let Err(error) = grader::process::configure_sandbox(cli.sandbox) {
+    // A TA's batch runs a whole class of strangers' code: it needs the
+    // sandbox unless asked otherwise. A student's own check does not.
+    let sandbox = cli.sandbox.unwrap_or(match cli.command {
+        Command::Batch { .. } => grader::process::SandboxMode::Required,
+        _ => grader::process::SandboxMode::Auto,
+    });
+    if let Err(error) = grader::process::configure_sandbox(sandbox) {
         eprintln!("error: {error}");
         return ExitCode::from(2);
     }

@@ -189,6 +189,7 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
     };
     match settings.session.run(job, &invocation.input) {
         Ok(finished) => {
+            tracing::debug!(test = %test.name, tasks = ?finished.tasks, cpu_ms = finished.cpu.as_millis() as u64, "ran");
             // A record cut short at the channel's cap is no record.
             let record = (finished.channel.dropped == 0).then(|| record::decode(&finished.channel.bytes)).flatten();
             Outcome { process: Ok(finished), record }

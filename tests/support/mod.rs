@@ -74,3 +74,19 @@ pub fn in_parallel<T: Sync>(items: &[T], check: impl Fn(&T) -> Vec<String> + Syn
     });
     problems.into_inner().unwrap()
 }
+
+/// Whether bubblewrap works here. Where it does not, a test that needs it
+/// says so and returns early, except in CI (`CI=true`), where the security
+/// tests must run: there a missing sandbox fails the test.
+pub fn sandbox_available() -> bool {
+    let output = grader_command().args(["--sandbox", "required", "list"]).output().expect("the grader binary runs");
+    if output.status.success() {
+        return true;
+    }
+    let why = String::from_utf8_lossy(&output.stderr);
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("CI=true and the sandbox is not available, so the security tests cannot run: {why}");
+    }
+    eprintln!("SKIPPED: bubblewrap is not available here: {why}");
+    false
+}

@@ -80,7 +80,7 @@ pub fn configure(mode: SandboxMode) -> Result<(), String> {
     let confinement = CONFINEMENT.get_or_init(|| detect(mode));
     if confinement.mode == SandboxMode::Required && confinement.bwrap.is_none() {
         return Err(format!(
-            "--sandbox required, but {}; install bubblewrap (apt-get install bubblewrap) or grade with --sandbox auto",
+            "the sandbox is required (the default for `batch`, or --sandbox required), but {}; install bubblewrap (apt-get install bubblewrap), or grade with --sandbox auto to go on with the limits that remain",
             confinement.missing.first().map_or("the sandbox is not available", String::as_str)
         ));
     }

@@ -117,8 +117,7 @@ impl Session {
     pub fn start(spec: &SessionSpec, budget: Arc<Budget>) -> Result<Session> {
         let starting = Starting::begin();
         sandbox::warn_once();
-        let exe = std::env::current_exe().context("cannot find the grader's own binary to start the supervisor")?;
-        let exe_fd: OwnedFd = std::fs::File::open(&exe).with_context(|| format!("cannot open `{}`", exe.display()))?.into();
+        let exe_fd = own_binary()?;
         let sandbox = Sandbox {
             read_only: spec.read_only.clone(),
             writable: spec.writable.clone(),
@@ -131,11 +130,7 @@ impl Session {
         inner.arg(supervisor::COMMAND).env_clear().current_dir("/");
         let (mut command, sandboxed) = match sandbox::wrap(&inner, &sandbox, user.is_some()) {
             Some(wrapped) => (wrapped, true),
-            None => {
-                let mut direct = Command::new(&exe);
-                direct.arg(supervisor::COMMAND).env_clear().current_dir("/");
-                (direct, false)
-            }
+            None => (inner, false),
         };
         let user = user.filter(|_| sandboxed);
         command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -324,6 +319,22 @@ impl Session {
 /// sandbox runs as `/proc/self/fd/3`, so the binary need not be reachable by
 /// path (a root grader's sandbox runs as nobody, who cannot enter /root).
 const SUPERVISOR_FD: i32 = 3;
+
+/// The grader's own running binary, opened once: it stays the same binary
+/// even if a newer grader is installed over it while a batch runs.
+fn own_binary() -> Result<OwnedFd> {
+    static OWN: std::sync::OnceLock<std::result::Result<OwnedFd, String>> = std::sync::OnceLock::new();
+    let own = OWN.get_or_init(|| {
+        std::fs::File::open("/proc/self/exe")
+            .or_else(|_| std::fs::File::open(std::env::current_exe()?))
+            .map(OwnedFd::from)
+            .map_err(|error| format!("cannot open the grader's own binary to start its supervisor: {error}"))
+    });
+    match own {
+        Ok(fd) => fd.try_clone().context("cannot open the grader's own binary to start its supervisor"),
+        Err(why) => Err(anyhow::anyhow!("{why}")),
+    }
+}
 
 impl Drop for Session {
     fn drop(&mut self) {
