@@ -49,6 +49,9 @@ const COUNTS_THREADS: bool = cfg!(target_os = "linux");
 
 pub fn build(staged: &Staged, signature: &Signature, limits: &Limits) -> Result<Build> {
     let started = Instant::now();
+    if let Some(refusal) = &staged.refusal {
+        return Ok(refused(refusal, started));
+    }
     // The race build needs its own compile of the submission; it runs beside
     // the ordinary one, so on two cores it costs little extra time.
     let (ordinary, race) = std::thread::scope(|scope| {
@@ -308,12 +311,11 @@ impl Compiled {
 /// The line number and text of the student's own declaration of `function`,
 /// from its `fn` up to the opening brace, on one line.
 fn declared_signature(root: &std::path::Path, function: &str) -> Option<(usize, String)> {
-    let text = std::fs::read_to_string(root).ok()?;
-    let needle = format!("fn {function}");
-    let start = text.match_indices(&needle).map(|(index, _)| index).find(|&index| {
-        text[index + needle.len()..].trim_start().starts_with(['(', '<'])
-    })?;
-    let line = text[..start].lines().count().max(1);
-    let declaration = text[start..].split(['{', ';']).next()?;
-    Some((line, declaration.split_whitespace().collect::<Vec<_>>().join(" ")))
+    crate::source::declared_signature(&std::fs::read_to_string(root).ok()?, function)
+}
+
+/// A submission that staging refused: a failed build, without running rustc.
+fn refused(refusal: &crate::source::Refusal, started: Instant) -> Build {
+    let message = refusal.message.clone();
+    Build { outcome: BuildOutcome::Failed { message }, log: String::new(), duration: started.elapsed() }
 }
