@@ -50,6 +50,8 @@ const ASSEMBLY: &str =
     "assembly could interfere with how the grader observes your code, and no solution to this exercise needs it";
 const ALLOCATOR: &str = "a replacement allocator runs inside the grader's harness and could interfere with how it \
      observes your code, and no solution to this exercise needs one";
+const PARSER_FAILED: &str = "the grader's Rust parser failed on this submission, which is the grader's fault, not \
+     yours: please tell your instructor";
 const RESERVED: &str = "names that start with `__grader` belong to the code the grader adds to yours; rename it";
 const PASSED_TO_MACRO: &str = "the grader cannot see what a macro of your own makes of it, and it does not accept \
      attributes, `extern` blocks, assembly or includes that would reach outside Rust; rename it or write the code \
@@ -86,21 +88,32 @@ const NOT_FOR_MACROS: &[&str] = &["extern", "asm", "used", "link", "naked", "inc
 /// file names must parse as a whole file, and no file may hold a refused form.
 /// Returns the first problem, in file order, as the student's message.
 pub fn check(submission: &Submission) -> Result<(), Refusal> {
+    on_a_deep_stack(|| check_files(submission), Err(Refusal { message: PARSER_FAILED.to_string() }))
+}
+
+fn check_files(submission: &Submission) -> Result<(), Refusal> {
     let _spans = SpanTable;
-    let lexed: Vec<Option<TokenStream>> = submission.files.iter().map(|file| lex(&file.text).ok()).collect();
+    let read: Vec<Result<TokenStream, Problem>> = submission.files.iter().map(read).collect();
+    let lexed: Vec<Option<TokenStream>> = read.iter().map(|read| read.as_ref().ok().cloned()).collect();
     let macros = StudentMacros::of(lexed.iter().flatten());
     let mut problems = Vec::new();
-    for (index, file) in submission.files.iter().enumerate() {
+    for (index, (file, read)) in submission.files.iter().zip(read).enumerate() {
         let required = file.path == submission.root || named_elsewhere(&submission.files, &lexed, index);
-        if required && let Err(problem) = parse_whole(file) {
+        // A file that cannot be read and that nothing names is not compiled either.
+        let tokens = match read {
+            Ok(tokens) => tokens,
+            Err(problem) if required => {
+                problems.push(problem);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        if required && let Err(problem) = parse_whole(&file.path, tokens.clone()) {
             problems.push(problem);
         }
-        // A file that does not even lex cannot be compiled, whatever names it.
-        if let Some(tokens) = &lexed[index] {
-            let mut scan = Scan { file: &file.path, files: &submission.files, macros: &macros, found: Vec::new() };
-            scan.walk(tokens.clone(), None);
-            problems.extend(scan.found);
-        }
+        let mut scan = Scan { file: &file.path, files: &submission.files, macros: &macros, found: Vec::new() };
+        scan.walk(tokens, None);
+        problems.extend(scan.found);
     }
     match problems.split_first() {
         None => Ok(()),
@@ -123,9 +136,17 @@ pub fn check(submission: &Submission) -> Result<(), Refusal> {
 /// to the body. A function at the top level comes first, then one inside an
 /// inline module (reached through a `use`).
 pub fn declared_signature(root_text: &str, function: &str) -> Option<(usize, String)> {
+    on_a_deep_stack(|| signature_in(root_text, function), None)
+}
+
+fn signature_in(root_text: &str, function: &str) -> Option<(usize, String)> {
     let _spans = SpanTable;
     let text = strip_prefixes(root_text);
-    let file = syn::parse2::<syn::File>(lex(text).ok()?).ok()?;
+    let tokens = lex(text).ok()?;
+    if deepest_point(&tokens).is_some() {
+        return None;
+    }
+    let file = syn::parse2::<syn::File>(tokens).ok()?;
     let found = find_function(&file.items, function)?;
     // Spans count bytes from the start of the text that was lexed.
     let start = found.sig.fn_token.span.byte_range().start;
@@ -146,6 +167,80 @@ fn find_function<'a>(items: &'a [syn::Item], function: &str) -> Option<&'a syn::
             _ => None,
         })
     })
+}
+
+/// How deep syn may have to recurse into one file: a bracket, an operator
+/// or a type argument (`&`, `!`, `-`, `*`, `|`, `<`, `=`, `return`, ...)
+/// that opens a nested expression, type or pattern costs a level, counted
+/// along each path of brackets and within one statement or list item. Real
+/// code stays far below; a file of 200 nested parentheses would overflow the
+/// 2 MiB stack of a batch worker in a debug build, and a grader that crashes
+/// grades nobody.
+const DEEPEST: usize = 256;
+/// The stack the parse runs on, ample for DEEPEST levels (about 16 KiB each
+/// for a type in a debug build). Only what is used is ever committed.
+const PARSE_STACK: usize = 64 << 20;
+
+const OPENING_WORDS: &[&str] = &["return", "break", "move", "dyn", "impl", "box", "mut", "const", "async"];
+
+/// Runs `work` on a thread of its own with PARSE_STACK of stack (on this one
+/// where no thread can be started); `if_it_panics` stands in for the outcome
+/// of a parser that panicked, so that no input can stop the grader.
+fn on_a_deep_stack<T: Send>(work: impl FnOnce() -> T + Send, if_it_panics: T) -> T {
+    let work = std::sync::Mutex::new(Some(work));
+    let take = || work.lock().ok().and_then(|mut work| work.take());
+    let joined = std::thread::scope(|scope| {
+        let thread =
+            std::thread::Builder::new().stack_size(PARSE_STACK).spawn_scoped(scope, || take().map(|work| work()));
+        thread.ok().map(|thread| thread.join())
+    });
+    match joined {
+        Some(Ok(Some(outcome))) => outcome,
+        Some(_) => if_it_panics,
+        None => take().map_or(if_it_panics, |work| work()),
+    }
+}
+
+/// Where the nesting of a file first passes DEEPEST, found without
+/// recursion: the check is what keeps later recursion within the stack.
+fn deepest_point(tokens: &TokenStream) -> Option<Span> {
+    // Per open bracket: its tokens, the depth at its start, the openers in the current statement.
+    let mut open = vec![(tokens.clone().into_iter(), 0usize, 0usize)];
+    let mut after_joint_equals = false;
+    while let Some((tokens, start, run)) = open.last_mut() {
+        let Some(token) = tokens.next() else {
+            open.pop();
+            continue;
+        };
+        let (opens, span) = match &token {
+            TokenTree::Group(group) => (true, group.span_open()),
+            TokenTree::Punct(punct) => {
+                let char = punct.as_char();
+                let closes_arm = char == '>' && after_joint_equals;
+                after_joint_equals = char == '=' && punct.spacing() == proc_macro2::Spacing::Joint;
+                if matches!(char, ';' | ',') || closes_arm {
+                    // A new statement, item or match arm: syn parses the next one after this one.
+                    *run = 0;
+                    continue;
+                }
+                (matches!(char, '&' | '*' | '!' | '-' | '|' | '<' | '='), punct.span())
+            }
+            TokenTree::Ident(ident) => (OPENING_WORDS.iter().any(|word| ident == word), ident.span()),
+            TokenTree::Literal(_) => (false, Span::call_site()),
+        };
+        if !opens {
+            continue;
+        }
+        let depth = *start + *run + 1;
+        if depth > DEEPEST {
+            return Some(span);
+        }
+        match token {
+            TokenTree::Group(group) => open.push((group.stream().into_iter(), depth, 0)),
+            _ => *run += 1,
+        }
+    }
+    None
 }
 
 /// proc-macro2 keeps the text of everything it lexed in a table of its
@@ -202,12 +297,28 @@ fn lex(text: &str) -> Result<TokenStream, proc_macro2::LexError> {
     TokenStream::from_str(strip_prefixes(text))
 }
 
-fn parse_whole(file: &SourceFile) -> Result<(), Problem> {
+/// A file's tokens, or why they cannot be had: they do not lex, or they nest
+/// too deeply to be parsed safely.
+fn read(file: &SourceFile) -> Result<TokenStream, Problem> {
     let tokens = lex(&file.text).map_err(|error| Problem {
         at: Place::of(&file.path, error.span()),
         what: "the file does not parse as Rust".to_string(),
         why: format!("a bracket, quote or comment is not closed, or a character is out of place; {WHOLE_FILES}"),
     })?;
+    match deepest_point(&tokens) {
+        None => Ok(tokens),
+        Some(span) => Err(Problem {
+            at: Place::of(&file.path, span),
+            what: "the code here is nested too deeply for the grader to read".to_string(),
+            why: format!(
+                "more than {DEEPEST} brackets, operators or type arguments are open at once; split it into smaller \
+                 expressions or functions"
+            ),
+        }),
+    }
+}
+
+fn parse_whole(path: &Path, tokens: TokenStream) -> Result<(), Problem> {
     let last: Vec<TokenTree> = tokens.clone().into_iter().collect();
     syn::parse2::<syn::File>(tokens).map(|_| ()).map_err(|error| {
         let what = "the file does not parse as Rust".to_string();
@@ -221,7 +332,7 @@ fn parse_whole(file: &SourceFile) -> Result<(), Problem> {
             [.., end] => (end.span(), format!("the file ends in the middle of an item ({why})")),
             [] => (error.span(), why),
         };
-        Problem { at: Place::of(&file.path, span), what, why: format!("{why}; {WHOLE_FILES}") }
+        Problem { at: Place::of(path, span), what, why: format!("{why}; {WHOLE_FILES}") }
     })
 }
 
@@ -783,6 +894,51 @@ fn main() { link(); let _ = (uses_square(), precise(), Counter { used: 0, link: 
         );
         accepted("#!/usr/bin/env run-cargo-script\nfn main() {}\n");
         accepted("\u{feff}fn main() {}\n");
+    }
+
+    #[test]
+    fn code_nested_too_deeply_is_refused_without_overflowing_the_grader_s_stack() {
+        let deep = [
+            format!("fn f() {{ let x = {}1{}; }}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("fn f() {{ let x = {}true; }}", "!".repeat(100_000)),
+            format!("type T = {}u8{};", "Vec<".repeat(5_000), ">".repeat(5_000)),
+            format!("type T = {}u8;", "&".repeat(5_000)),
+            format!("fn f() {{ let c = {}1; }}", "|| ".repeat(5_000)),
+            format!("fn f() {{ {}1; }}", "return ".repeat(5_000)),
+            format!("{}{}", "mod a { ".repeat(5_000), "}".repeat(5_000)),
+            format!("fn f() {{ {}1; }}", "a = ".repeat(5_000)),
+        ];
+        for text in &deep {
+            refused(text, "main.rs:1:");
+            refused(text, "is nested too deeply for the grader to read");
+            assert_eq!(declared_signature(text, "f"), None);
+        }
+        // Just within the limit, the parser has the stack it needs.
+        let within = DEEPEST - 10;
+        for (open, close) in [("(", ")"), ("Vec<", ">"), ("&", ""), ("!", ""), ("|| ", ""), ("{", "}")] {
+            let nested = format!("{}u8{}", open.repeat(within), close.repeat(within));
+            let _ = check_one(&format!("type T = {nested};\nfn f() {{ let x = {nested}; }}\n"));
+        }
+        // Deep for people, shallow for the parser.
+        let arms: String = (0..300).map(|arm| format!("{arm} => {{ {arm} }}\n")).collect();
+        accepted(&format!("fn f(x: u32) -> u32 {{ match x {{ {arms} _ => 0 }} }}"));
+        accepted(&format!("fn f() -> u64 {{ {}1{} }}", "(".repeat(60), ")".repeat(60)));
+        accepted(&format!("fn f(a: bool) -> u64 {{ 1{} }}", " + 1".repeat(5_000)));
+        accepted(&format!("fn f(a: bool) {{ if a {{}} {} }}", "else if a {} ".repeat(2_000)));
+        accepted(&format!("type T = {}u8{};", "Vec<".repeat(40), ">".repeat(40)));
+    }
+
+    #[test]
+    fn any_prefix_of_a_real_solution_gets_an_answer_and_no_panic() {
+        let text = include_str!("../../assignments/worker_pool/reference.rs");
+        let mut refused = 0;
+        for (end, _) in text.char_indices().step_by(5) {
+            let prefix = &text[..end];
+            refused += usize::from(check_one(prefix).is_err());
+            let _ = declared_signature(prefix, "worker_pool");
+        }
+        assert!(refused > 0);
+        assert_eq!(check_one(text), Ok(()));
     }
 
     #[test]
