@@ -15,7 +15,9 @@
 //! the grader observes; no solution of these exercises needs them.
 //!
 //! This module only reads: it never changes a file, and a refusal is an
-//! answer for the student, not an error of the grader's.
+//! answer for the student, not an error of the grader's. No input may stop
+//! the grader either: syn parses by recursion, so how deep a file nests is
+//! measured first, without recursion, and the parse runs on a large stack.
 //!
 //! Macros are why the check works on tokens rather than on syn's items: a
 //! `macro_rules!` body or an invocation's arguments are token streams that
@@ -96,9 +98,10 @@ fn check_files(submission: &Submission) -> Result<(), Refusal> {
     let read: Vec<Result<TokenStream, Problem>> = submission.files.iter().map(read).collect();
     let lexed: Vec<Option<TokenStream>> = read.iter().map(|read| read.as_ref().ok().cloned()).collect();
     let macros = StudentMacros::of(lexed.iter().flatten());
+    let names: Vec<Names> = lexed.iter().map(|tokens| Names::of(tokens.as_ref())).collect();
     let mut problems = Vec::new();
     for (index, (file, read)) in submission.files.iter().zip(read).enumerate() {
-        let required = file.path == submission.root || named_elsewhere(&submission.files, &lexed, index);
+        let required = file.path == submission.root || named_elsewhere(&submission.files, &names, index);
         // A file that cannot be read and that nothing names is not compiled either.
         let tokens = match read {
             Ok(tokens) => tokens,
@@ -341,21 +344,32 @@ fn parse_whole(path: &Path, tokens: TokenStream) -> Result<(), Problem> {
 /// file name in a string. A file that nothing names is not compiled, so a
 /// leftover draft that does not parse costs nothing; nor does a file that is
 /// only included (`include!("table.rs")`), which may hold an expression.
-fn named_elsewhere(files: &[SourceFile], lexed: &[Option<TokenStream>], index: usize) -> bool {
+fn named_elsewhere(files: &[SourceFile], names: &[Names], index: usize) -> bool {
     let path = &files[index].path;
     let file_name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
     let stem = if file_name == "mod.rs" { path.parent().and_then(Path::file_name) } else { path.file_stem() };
     let stem = stem.and_then(|stem| stem.to_str()).unwrap_or_default();
-    let mut names = HashSet::new();
-    let mut strings = Vec::new();
-    for (other, tokens) in lexed.iter().enumerate() {
-        if other != index
-            && let Some(tokens) = tokens
-        {
-            collect_names(tokens.clone(), &mut names, &mut strings);
+    names.iter().enumerate().filter(|(other, _)| *other != index).any(|(_, names)| {
+        names.identifiers.contains(stem) || names.strings.iter().any(|string| string.contains(file_name))
+    })
+}
+
+/// The identifiers and string literals of one file, but for the paths given
+/// to `include!` and its kin.
+#[derive(Default)]
+struct Names {
+    identifiers: HashSet<String>,
+    strings: Vec<String>,
+}
+
+impl Names {
+    fn of(tokens: Option<&TokenStream>) -> Names {
+        let mut names = Names::default();
+        if let Some(tokens) = tokens {
+            collect_names(tokens.clone(), &mut names.identifiers, &mut names.strings);
         }
+        names
     }
-    names.contains(stem) || strings.iter().any(|string| string.contains(file_name))
 }
 
 fn collect_names(stream: TokenStream, names: &mut HashSet<String>, strings: &mut Vec<String>) {
