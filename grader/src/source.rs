@@ -60,6 +60,8 @@ const PASSED_TO_MACRO: &str = "the grader cannot see what a macro of your own ma
      without the macro";
 const INCLUDE_OUTSIDE: &str = "the grader compiles only the .rs files of the submission, so nothing else can be \
      included; put what you need in the source";
+const MODULE_OUTSIDE: &str = "the grader compiles only the .rs files of the submission, so a module must be one \
+     of them";
 const INCLUDE_UNKNOWN: &str = "the grader accepts an include only of a file of the submission named by a plain \
      string, such as `include!(\"table.rs\")`";
 
@@ -551,6 +553,14 @@ impl Scan<'_> {
                     self.attribute(attribute, &|inner| shown(&format!("cfg_attr(…, {inner})")));
                 }
             }
+            ("path", None) if is_punct(tokens.get(index + 1), '=') => {
+                let named = string_value(&tokens[index + 2..]);
+                if !named.as_deref().is_some_and(|named| self.names_a_module_file(named)) {
+                    let what =
+                        format!("`{}` names a file that is not part of the submission, which is", shown("path = …"));
+                    self.refuse(ident.span(), format!("{what} not accepted"), MODULE_OUTSIDE);
+                }
+            }
             (name, arguments) => {
                 let refused = ATTRIBUTES.iter().chain(NEVER).find(|(refused, _)| *refused == name);
                 if let Some((_, why)) = refused {
@@ -576,14 +586,7 @@ impl Scan<'_> {
         if is_punct(tokens.last(), ',') {
             tokens.pop();
         }
-        let path = match tokens.as_slice() {
-            [TokenTree::Literal(literal)] => match syn::Lit::new(literal.clone()) {
-                syn::Lit::Str(path) => Some(path.value()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(path) = path else {
+        let Some(path) = string_value(&tokens) else {
             self.refuse(ident.span(), format!("`{name}!` with this argument is not accepted"), INCLUDE_UNKNOWN);
             return;
         };
@@ -594,6 +597,24 @@ impl Scan<'_> {
                 format!("`{name}!({path:?})` names a file that is not part of the submission, which is not accepted");
             self.refuse(ident.span(), what, INCLUDE_OUTSIDE);
         }
+    }
+
+    /// Whether a `#[path]` can name a file of the submission. Where rustc
+    /// looks depends on the inline modules around the declaration, so the
+    /// path is taken without its leading `..`: it must be relative and end a
+    /// submission file's path. Any other path could not build anyway, since
+    /// only the submission's .rs files are staged, but rustc would still
+    /// read it, and quote it in its errors.
+    fn names_a_module_file(&self, named: &str) -> bool {
+        let named = Path::new(named);
+        if named.has_root() {
+            return false;
+        }
+        let tail: PathBuf =
+            named.components().skip_while(|part| matches!(part, Component::ParentDir | Component::CurDir)).collect();
+        within(&tail).is_some_and(|tail| {
+            !tail.as_os_str().is_empty() && self.files.iter().any(|file| file.path.ends_with(&tail))
+        })
     }
 
     /// `use core::arch::asm as nop;` would let `nop!` run assembly unseen.
@@ -625,6 +646,17 @@ fn invoked_macro(tokens: &[TokenTree], index: usize) -> Option<String> {
         TokenTree::Ident(name) if name != "macro_rules" && !is_punct(tokens.get(index.wrapping_sub(3)), '$') => {
             Some(plain(name))
         }
+        _ => None,
+    }
+}
+
+/// The text of a lone string literal (`"x.rs"`, `r"x.rs"`).
+fn string_value(tokens: &[TokenTree]) -> Option<String> {
+    match tokens {
+        [TokenTree::Literal(literal)] => match syn::Lit::new(literal.clone()) {
+            syn::Lit::Str(string) => Some(string.value()),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -697,8 +729,9 @@ mod tests {
         }
     }
 
+    /// A project folder whose crate root is the first file.
     fn project(files: &[(&str, &str)]) -> Submission {
-        let mut submission = Submission::from_source("src/main.rs", "");
+        let mut submission = Submission::from_source(files[0].0, "");
         submission.files =
             files.iter().map(|(path, text)| SourceFile { path: PathBuf::from(path), text: text.to_string() }).collect();
         submission
@@ -852,6 +885,16 @@ mod tests {
         assert!(message.starts_with("src/pool/mod.rs:2:1: the file does not parse as Rust"), "{message}");
         let by_path = project(&[("src/main.rs", "#[path = \"x/helper.rs\"]\nmod h;\n"), ("src/x/helper.rs", "fn (\n")]);
         assert!(check(&by_path).is_err());
+        let grader_s = project(&[("src/main.rs", "#[path = \"../.grader/probe.rs\"]\nmod p;\n")]);
+        let message = check(&grader_s).unwrap_err().message;
+        assert!(message.starts_with("src/main.rs:1:3: `#[path = …]` names a file that is not part of"), "{message}");
+        refused("#[path = \"/etc/passwd\"]\nmod p;\n", "`#[path = …]` names a file");
+        refused("#[cfg_attr(unix, path = \"/tmp/x.rs\")]\nmod p;\n", "`#[cfg_attr(…, path = …)]` names a file");
+        let inline = project(&[
+            ("src/lib.rs", "mod outer {\n    #[path = \"../x/helper.rs\"]\n    mod h;\n}\n"),
+            ("src/x/helper.rs", "pub fn f() {}\n"),
+        ]);
+        check(&inline).unwrap();
         let draft = project(&[("src/main.rs", "fn main() {}\n"), ("src/old_attempt.rs", "fn half_written( {\n")]);
         check(&draft).unwrap();
         // Not compiled, but still not allowed to hold a refused form.
