@@ -890,11 +890,12 @@ mod tests {
         assert!(message.starts_with("src/main.rs:1:3: `#[path = …]` names a file that is not part of"), "{message}");
         refused("#[path = \"/etc/passwd\"]\nmod p;\n", "`#[path = …]` names a file");
         refused("#[cfg_attr(unix, path = \"/tmp/x.rs\")]\nmod p;\n", "`#[cfg_attr(…, path = …)]` names a file");
-        let inline = project(&[
-            ("src/lib.rs", "mod outer {\n    #[path = \"../x/helper.rs\"]\n    mod h;\n}\n"),
+        let own = project(&[
+            ("src/lib.rs", "mod util;\npub fn g() { util::h::f() }\n"),
+            ("src/util.rs", "#[path = \"x/helper.rs\"]\npub mod h;\n"),
             ("src/x/helper.rs", "pub fn f() {}\n"),
         ]);
-        check(&inline).unwrap();
+        check(&own).unwrap();
         let draft = project(&[("src/main.rs", "fn main() {}\n"), ("src/old_attempt.rs", "fn half_written( {\n")]);
         check(&draft).unwrap();
         // Not compiled, but still not allowed to hold a refused form.
