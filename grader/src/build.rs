@@ -66,6 +66,9 @@ const DIAGNOSTIC_BYTES: usize = 4 << 20;
 
 pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &Arc<Budget>) -> Result<Build> {
     let started = Instant::now();
+    if let Some(refusal) = &staged.refusal {
+        return Ok(refused(refusal, started));
+    }
     let rustc = rustc_path()?;
     let shuttle = staged.race_dir.as_ref().map(|_| shuttle_deps::ensure(&rustc));
     let exported = staged.binaries_dir();
@@ -409,12 +412,11 @@ impl Compiled {
 /// The line number and text of the student's own declaration of `function`,
 /// from its `fn` up to the opening brace, on one line.
 fn declared_signature(root: &std::path::Path, function: &str) -> Option<(usize, String)> {
-    let text = std::fs::read_to_string(root).ok()?;
-    let needle = format!("fn {function}");
-    let start = text.match_indices(&needle).map(|(index, _)| index).find(|&index| {
-        text[index + needle.len()..].trim_start().starts_with(['(', '<'])
-    })?;
-    let line = text[..start].lines().count().max(1);
-    let declaration = text[start..].split(['{', ';']).next()?;
-    Some((line, declaration.split_whitespace().collect::<Vec<_>>().join(" ")))
+    crate::source::declared_signature(&std::fs::read_to_string(root).ok()?, function)
+}
+
+/// A submission that staging refused: a failed build, without running rustc.
+fn refused(refusal: &crate::source::Refusal, started: Instant) -> Build {
+    let message = refusal.message.clone();
+    Build { outcome: BuildOutcome::Failed { message }, log: String::new(), duration: started.elapsed() }
 }

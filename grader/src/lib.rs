@@ -25,6 +25,7 @@ pub mod rng;
 pub mod run;
 pub mod score;
 pub mod shuttle_deps;
+pub mod source;
 pub mod stage;
 pub mod submission;
 #[path = "../../harness/src/record.rs"]

@@ -6,6 +6,12 @@
 //! declaration for the generated probe, a child module of the student's crate
 //! that can therefore call a private `fn`. Every grading gets a fresh folder,
 //! so no build output of an earlier submission can ever be reused.
+//!
+//! Before anything is written, [`source::check`] reads the submission as
+//! Rust: a file that is not whole could swallow the appended line, and a few
+//! forms (exported symbols, `extern` blocks, assembly) could forge what the
+//! grader observes. A refused submission is staged with nothing in it but the
+//! refusal, which the build stage reports as a failed build.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,6 +22,7 @@ use anyhow::{Context, Result};
 use tempfile::TempDir;
 
 use crate::assignment::{Param, Signature};
+use crate::source::{self, Refusal};
 use crate::submission::Submission;
 
 /// The harness's own sources, compiled into the grader.
@@ -44,6 +51,8 @@ pub struct Staged {
     /// The race copy of the submission, relative to the scratch folder, when
     /// race tests are planned; its crate root is at `root` inside it.
     pub race_dir: Option<PathBuf>,
+    /// Why the submission is not compiled at all; then nothing was staged.
+    pub refusal: Option<Refusal>,
 }
 
 /// The scratch folders of the gradings under way, for an interrupted grader
@@ -93,6 +102,19 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
     if let Ok(mut folders) = SCRATCH.lock() {
         folders.push(scratch.path().to_path_buf());
     }
+    let mut staged = Staged {
+        scratch,
+        root: submission.root.clone(),
+        edition: submission.edition.clone(),
+        root_display: submission.root.display().to_string(),
+        race_dir: None,
+        refusal: None,
+    };
+    if let Err(refusal) = source::check(submission) {
+        staged.refusal = Some(refusal);
+        return Ok(staged);
+    }
+    let scratch = &staged.scratch;
     let grader_dir = scratch.path().join(GRADER_DIR);
     for file in &submission.files {
         let mut text = file.text.clone();
@@ -123,13 +145,8 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
     write_file(&grader_dir.join("main.rs"), HARNESS_MAIN)?;
     write_file(&grader_dir.join("record.rs"), HARNESS_RECORD)?;
     write_file(&grader_dir.join("race.rs"), HARNESS_RACE)?;
-    Ok(Staged {
-        scratch,
-        root: submission.root.clone(),
-        edition: submission.edition.clone(),
-        root_display: submission.root.display().to_string(),
-        race_dir,
-    })
+    staged.race_dir = race_dir;
+    Ok(staged)
 }
 
 /// Appends module declarations for the grader's files (`probe` becomes
@@ -297,6 +314,18 @@ mod tests {
         assert!(race.starts_with("fn f(a: u32) -> u32 { a }\n"));
         assert!(race.contains("#[path = \"../../../.grader/__grader_std.rs\"]"), "{race}");
         assert!(race.contains("use self::__grader_std as std;"), "{race}");
+    }
+
+    #[test]
+    fn a_refused_submission_is_staged_with_nothing_but_its_refusal() {
+        let signature = Signature::parse("fn f(a: u32) -> u32").unwrap();
+        let submission = Submission::from_source("main.rs", "fn f(a: u32) -> u32 { a }\n#[cfg(any())]\n");
+        let staged = stage(&submission, &signature, true).unwrap();
+        let refusal = staged.refusal.as_ref().expect("a dangling attribute is refused");
+        assert!(refusal.message.starts_with("main.rs:2:1: the file does not parse as Rust"), "{}", refusal.message);
+        assert!(!staged.dir().join("main.rs").exists());
+        assert!(!staged.grader_dir().exists());
+        assert!(staged.race_dir.is_none());
     }
 
     #[test]
