@@ -1,15 +1,17 @@
 //! Control groups that cap the memory and the number of threads and processes
 //! of what the grader runs, and tell afterwards whether a cap was reached.
 //!
-//! [`create`] makes a fresh group (one per hierarchy under cgroup v1) that a
-//! child joins between fork and exec, so that nothing runs before it is
-//! capped; dropping the [`Groups`] kills whatever is left in it and removes
-//! it. Where groups can be made is found once per run, by [`v1`], and
-//! [`missing`] says what could not be set up: memory then falls back to
+//! [`create`] makes a fresh group (one per hierarchy under cgroup v1, a
+//! single one under v2) that a child joins between fork and exec, so that
+//! nothing runs before it is capped; dropping the [`Groups`] kills whatever is
+//! left in it and removes it. Where groups can be made is found once per run,
+//! by [`v1`] or [`v2`] according to the kernel's interface, and [`missing`] says what
+//! could not be set up and what to do about it: memory then falls back to
 //! RLIMIT_AS, and threads are not capped. This module reports what happened
 //! in a group; what a reached cap means for a test is decided by its caller.
 
 mod v1;
+mod v2;
 
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -83,7 +85,10 @@ struct Setup {
 
 fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
-    SETUP.get_or_init(v1::setup)
+    SETUP.get_or_init(|| match v2::tree() {
+        Some(tree) => v2::setup(&tree),
+        None => v1::setup(),
+    })
 }
 
 /// What the memory cap falls back to where no group holds it.
