@@ -324,3 +324,23 @@ fn a_batch_needs_the_sandbox_unless_told_otherwise() {
     assert_eq!(graded.status.code(), Some(0), "{}", String::from_utf8_lossy(&graded.stderr));
     assert!(out.join("grades.csv").is_file());
 }
+
+#[test]
+fn a_bwrap_refused_by_apparmor_is_named_with_its_remedies() {
+    // A stand-in for bwrap on Ubuntu 24.04, which fails the way AppArmor makes it fail there.
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let fake = folder.path().join("bwrap");
+    std::fs::write(&fake, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n").expect("the stand-in is written");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("it is made executable");
+    let output = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["--sandbox", "required", "list"])
+        .env("PATH", folder.path())
+        .output()
+        .expect("the grader binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    for part in ["AppArmor", "/etc/apparmor.d/bwrap", "userns,", "kernel.apparmor_restrict_unprivileged_userns=0", "--sandbox auto"] {
+        assert!(stderr.contains(part), "{part:?} is missing: {stderr}");
+    }
+}

@@ -69,6 +69,64 @@ pub struct Confinement {
     pub sized_tmp: bool,
     /// What could not be applied, for the report's notes and one warning.
     pub missing: Vec<String>,
+    /// Why bubblewrap cannot be used here, when it cannot.
+    pub refused: Option<Refusal>,
+}
+
+/// Why bubblewrap cannot isolate submissions here, and what would let it.
+#[derive(Debug)]
+pub struct Refusal {
+    pub cause: String,
+    pub remedy: Option<String>,
+}
+
+/// What bwrap prints when AppArmor (Ubuntu 23.10 and later) keeps an
+/// unprivileged process from using the user namespace it made: bwrap dies
+/// writing its uid map.
+const APPARMOR_REFUSAL: &str = "setting up uid map: Permission denied";
+
+impl Refusal {
+    /// The sentence for the report's notes and the warning: cause, cost, remedy.
+    fn sentence(&self, consequence: &str) -> String {
+        match &self.remedy {
+            Some(remedy) => format!("{}, so {consequence}; {remedy}", self.cause),
+            None => format!("{}, so {consequence}", self.cause),
+        }
+    }
+}
+
+/// Why `bwrap`, started as `starter` ("" for the grader's own user), failed
+/// its probe, read from what it printed there.
+fn refusal(bwrap: &Path, starter: &str, stderr: &str) -> Refusal {
+    if stderr.contains(APPARMOR_REFUSAL) {
+        return Refusal {
+            cause: format!(
+                "AppArmor keeps bubblewrap ({}){starter} from setting up a user namespace, as Ubuntu 23.10 and later do for programs without a profile",
+                bwrap.display()
+            ),
+            remedy: Some(apparmor_remedy(bwrap)),
+        };
+    }
+    let said = stderr.lines().map(str::trim).find(|line| !line.is_empty()).map(|line| line.chars().take(300).collect::<String>());
+    Refusal {
+        cause: match said {
+            Some(said) => format!("bubblewrap ({}) cannot create namespaces here (it said: {said})", bwrap.display()),
+            None => format!("bubblewrap ({}) cannot create namespaces here", bwrap.display()),
+        },
+        remedy: None,
+    }
+}
+
+/// The two ways past AppArmor's restriction, each with where it fits: a
+/// profile that lets bwrap alone make user namespaces, or the sysctl that
+/// lifts the restriction for every program.
+fn apparmor_remedy(bwrap: &Path) -> String {
+    // The profile attaches to the real path of the program, not to a symlink.
+    let bwrap = std::fs::canonicalize(bwrap).unwrap_or_else(|_| bwrap.to_path_buf());
+    format!(
+        "on a machine that grades regularly, allow bwrap alone: `printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile bwrap {} flags=(unconfined) {{\\n  userns,\\n}}\\n' | sudo tee /etc/apparmor.d/bwrap && sudo apparmor_parser -r /etc/apparmor.d/bwrap`; on a throw-away VM or CI runner, lifting the restriction for the whole machine is enough: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`",
+        bwrap.display()
+    )
 }
 
 static CONFINEMENT: OnceLock<Confinement> = OnceLock::new();
@@ -79,9 +137,12 @@ static CONFINEMENT: OnceLock<Confinement> = OnceLock::new();
 pub fn configure(mode: SandboxMode) -> Result<(), String> {
     let confinement = CONFINEMENT.get_or_init(|| detect(mode));
     if confinement.mode == SandboxMode::Required && confinement.bwrap.is_none() {
+        let refused = confinement.refused.as_ref();
+        let cause = refused.map_or("the sandbox is not available", |refused| refused.cause.as_str());
+        let remedy = refused.and_then(|refused| refused.remedy.as_deref()).map_or(String::new(), |remedy| format!("{remedy}; or "));
         return Err(format!(
-            "the sandbox is required (the default for `batch`, or --sandbox required), but {}; install bubblewrap (apt-get install bubblewrap), or grade with --sandbox auto to go on with the limits that remain",
-            confinement.missing.first().map_or("the sandbox is not available", String::as_str)
+            "the sandbox is required (the default for `batch`, or --sandbox required), but {cause}; {remedy}grade with \
+             --sandbox auto to go on with the limits that remain"
         ));
     }
     Ok(())
@@ -106,8 +167,12 @@ pub fn notes() -> Vec<String> {
     confinement().missing.iter().map(|missing| format!("Grading was less isolated than it should be: {missing}.")).collect()
 }
 
+/// What a sandbox that cannot start costs.
+const UNISOLATED: &str = "submissions ran without file system and network isolation";
+
 fn detect(mode: SandboxMode) -> Confinement {
     let mut missing = Vec::new();
+    let mut refused = None;
     // SAFETY: getuid only reads the calling process's user id.
     let mut as_nobody = unsafe { libc::getuid() } == 0;
     let found = find_bwrap();
@@ -119,30 +184,45 @@ fn detect(mode: SandboxMode) -> Confinement {
         }
         _ => match found {
             None => {
-                missing.push("bubblewrap (bwrap) is not installed, so submissions ran without file system and network isolation".to_string());
+                let not_installed = Refusal {
+                    cause: "bubblewrap (bwrap) is not installed".to_string(),
+                    remedy: Some("install it (apt-get install bubblewrap)".to_string()),
+                };
+                missing.push(not_installed.sentence(UNISOLATED));
+                refused = Some(not_installed);
                 None
             }
-            Some(bwrap) if as_nobody && !works(&bwrap, true, None, sized_tmp) && works(&bwrap, false, None, sized_tmp) => {
-                as_nobody = false;
-                missing.push("no user namespace could be made, so submissions ran as root (without capabilities)".to_string());
-                Some(bwrap)
+            Some(bwrap) => {
+                let mut probed = probe(&bwrap, as_nobody, None, sized_tmp);
+                if probed.is_err() && as_nobody && probe(&bwrap, false, None, sized_tmp).is_ok() {
+                    as_nobody = false;
+                    missing.push("no user namespace could be made, so submissions ran as root (without capabilities)".to_string());
+                    probed = Ok(());
+                }
+                match probed {
+                    Ok(()) => Some(bwrap),
+                    Err(stderr) => {
+                        let failure = refusal(&bwrap, "", &stderr);
+                        missing.push(failure.sentence(UNISOLATED));
+                        refused = Some(failure);
+                        None
+                    }
+                }
             }
-            Some(bwrap) if !works(&bwrap, as_nobody, None, sized_tmp) => {
-                missing.push(format!(
-                    "bubblewrap ({}) cannot create namespaces here, so submissions ran without file system and network isolation",
-                    bwrap.display()
-                ));
-                None
-            }
-            Some(bwrap) => Some(bwrap),
         },
     };
-    let drops_root = as_nobody && bwrap.as_ref().is_some_and(|bwrap| works(bwrap, false, Some(NOBODY), sized_tmp));
-    if as_nobody && bwrap.is_some() && !drops_root {
-        missing.push("bubblewrap cannot start as an unprivileged user here, so submissions ran as root mapped to nobody in a user namespace".to_string());
+    let as_unprivileged = bwrap.as_ref().filter(|_| as_nobody).map(|bwrap| (bwrap, probe(bwrap, false, Some(NOBODY), sized_tmp)));
+    let drops_root = matches!(as_unprivileged, Some((_, Ok(()))));
+    if let Some((bwrap, Err(stderr))) = as_unprivileged {
+        let consequence = "submissions ran as root mapped to nobody in a user namespace";
+        missing.push(if stderr.contains(APPARMOR_REFUSAL) {
+            refusal(bwrap, " started as nobody", &stderr).sentence(consequence)
+        } else {
+            format!("bubblewrap cannot start as an unprivileged user here, so {consequence}")
+        });
     }
     missing.extend(super::cgroup::missing());
-    Confinement { mode, bwrap, as_nobody, drops_root, sized_tmp, missing }
+    Confinement { mode, bwrap, as_nobody, drops_root, sized_tmp, missing, refused }
 }
 
 fn find_bwrap() -> Option<PathBuf> {
@@ -160,19 +240,26 @@ fn supports_size(bwrap: &Path) -> bool {
 
 /// Whether bwrap can set up a sandboxed child's namespaces: mapping root to
 /// nobody itself (`as_nobody`), or started as `user` (it then makes its own
-/// user namespace, as for any unprivileged caller).
-fn works(bwrap: &Path, as_nobody: bool, user: Option<u32>, sized_tmp: bool) -> bool {
+/// user namespace, as for any unprivileged caller). On failure, what bwrap
+/// printed, which tells why.
+fn probe(bwrap: &Path, as_nobody: bool, user: Option<u32>, sized_tmp: bool) -> Result<(), String> {
     let mut probe = Command::new("/bin/true");
     probe.env_clear();
-    let Some(mut command) = wrap_with(bwrap, as_nobody, sized_tmp, &probe, &Sandbox::default()) else { return false };
+    let Some(mut command) = wrap_with(bwrap, as_nobody, sized_tmp, &probe, &Sandbox::default()) else {
+        return Err(String::new());
+    };
     if let Some(user) = user {
         // SAFETY: only setgroups, setgid and setuid between fork and exec.
         unsafe {
             command.pre_exec(move || super::unix::become_user(user));
         }
     }
-    command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    command.status().is_ok_and(|status| status.success())
+    command.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    match command.output() {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// The user a sandboxed child becomes before it starts bwrap, if any: nobody,
@@ -259,4 +346,34 @@ fn wrap_with(bwrap: &Path, as_nobody: bool, sized_tmp: bool, command: &Command, 
 
 fn absolute(path: &Path) -> Option<OsString> {
     std::path::absolute(path).ok().map(PathBuf::into_os_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_apparmor_refusal_is_named_with_both_remedies() {
+        // What bwrap printed on an Ubuntu 24.04 runner, for an unprivileged user.
+        let refused = refusal(Path::new("/usr/bin/bwrap"), "", "bwrap: setting up uid map: Permission denied\n");
+        let sentence = refused.sentence(UNISOLATED);
+        assert!(sentence.starts_with("AppArmor keeps bubblewrap (/usr/bin/bwrap) from setting up a user namespace"), "{sentence}");
+        assert!(sentence.contains("so submissions ran without file system and network isolation; on a machine that grades regularly"));
+        let profile = ["abi <abi/4.0>,", "profile bwrap /usr/bin/bwrap flags=(unconfined) {", "userns,", "/etc/apparmor.d/bwrap"];
+        for part in profile.into_iter().chain(["apparmor_parser -r"]) {
+            assert!(sentence.contains(part), "{part:?} is missing from {sentence}");
+        }
+        assert!(sentence.contains("throw-away VM or CI runner") && sentence.contains("kernel.apparmor_restrict_unprivileged_userns=0"));
+        assert!(!sentence.contains('\n'), "one line: {sentence}");
+    }
+
+    #[test]
+    fn another_namespace_failure_quotes_bwrap_and_blames_no_apparmor() {
+        let said = "bwrap: No permissions to create a new namespace, likely because the kernel does not allow non-privileged user namespaces.";
+        let refused = refusal(Path::new("/usr/bin/bwrap"), "", &format!("{said}\n"));
+        assert!(!refused.cause.contains("AppArmor") && refused.remedy.is_none(), "{refused:?}");
+        assert!(refused.cause.contains(said), "{refused:?}");
+        let silent = refusal(Path::new("/usr/bin/bwrap"), "", "");
+        assert_eq!(silent.cause, "bubblewrap (/usr/bin/bwrap) cannot create namespaces here");
+    }
 }
