@@ -10,10 +10,10 @@ mod support;
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use support::{grader_command, repo, sandbox_available};
+use support::{grader_command, repo, rss_kb, run_watched, sandbox_available};
 
 /// The grader's own resident memory must stay under this whatever the student does.
 const GRADER_RSS_KB: u64 = 200 * 1024;
@@ -49,42 +49,14 @@ fn grade(submission: &Path, extra: &[&str], env: &[(&str, &str)]) -> Graded {
         .args(["--sandbox", "required", "grade", "parallel_sum"])
         .arg(submission)
         .args(["--seed", "7", "--audience", "staff"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(extra);
     for (name, value) in env {
         command.env(name, value);
     }
-    let started = Instant::now();
-    let mut child = command.spawn().expect("the grader binary runs");
-    let pid = child.id();
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
-    let err = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let mut peak_rss_kb = 0;
-    loop {
-        peak_rss_kb = peak_rss_kb.max(rss_kb(pid));
-        if child.try_wait().expect("the grader can be waited for").is_some() {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "the grader hung");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let code = child.wait().expect("the grader ends").code().unwrap_or(-1);
-    Graded {
-        code,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        elapsed: started.elapsed(),
-        peak_rss_kb,
-    }
-}
-
-fn rss_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let line = status.lines().find(|line| line.starts_with("VmRSS:")).unwrap_or_default();
-    line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).unwrap_or(0)
+    let watched = run_watched(command, Duration::from_secs(120), |pid| peak_rss_kb = peak_rss_kb.max(rss_kb(pid)));
+    assert!(!watched.killed, "the grader hung");
+    Graded { code: watched.code, stdout: watched.stdout, stderr: watched.stderr, elapsed: watched.elapsed, peak_rss_kb }
 }
 
 fn json<'a>(extra: &[&'a str]) -> Vec<&'a str> {

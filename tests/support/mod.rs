@@ -90,3 +90,56 @@ pub fn sandbox_available() -> bool {
     eprintln!("SKIPPED: bubblewrap is not available here: {why}");
     false
 }
+
+/// A run of the grader that was watched while it ran.
+pub struct Watched {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: std::time::Duration,
+    /// It was still running at its deadline and was killed.
+    pub killed: bool,
+}
+
+/// Runs `command` with piped output, calling `sample` with its pid every
+/// 20 ms until it ends, or kills it at `deadline`.
+pub fn run_watched(mut command: Command, deadline: std::time::Duration, mut sample: impl FnMut(u32)) -> Watched {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command.spawn().expect("the grader binary runs");
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
+    let err = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let mut killed = false;
+    loop {
+        sample(pid);
+        if child.try_wait().expect("the grader can be waited for").is_some() {
+            break;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            killed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let code = child.wait().expect("the grader ends").code().unwrap_or(-1);
+    Watched {
+        code,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        elapsed: started.elapsed(),
+        killed,
+    }
+}
+
+/// The resident memory of process `pid`, in KiB (0 once it is gone).
+pub fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|line| line.starts_with("VmRSS:")).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).unwrap_or(0)
+}
