@@ -219,6 +219,7 @@ impl Compiler<'_> {
             output_bytes: DIAGNOSTIC_BYTES,
             output_limit: None,
             channel_bytes: None,
+            trace: true,
             tasks: Some(BUILD_TASKS),
             address_space: self.address_space,
             cpu_secs: None,

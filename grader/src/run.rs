@@ -182,6 +182,9 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
         output_bytes: limits.output_bytes,
         output_limit: Some(limits.output_limit),
         channel_bytes: Some(invocation.channel_bytes),
+        // Real-thread repetitions start thousands of threads to check answers
+        // only; every other test's threads are counted.
+        trace: invocation.mode != "repeat",
         tasks: Some(limits.tasks),
         address_space: limits.address_space,
         cpu_secs: Some(limits.cpu_secs),

@@ -35,7 +35,12 @@ pub struct Job {
     pub output_limit: Option<u64>,
     /// Give the process a result channel on fd 3, keeping this many bytes of it.
     pub channel_bytes: Option<usize>,
-    /// Threads and processes alive at once; one more stops the job.
+    /// Trace the job: count the threads and processes it creates, and stop
+    /// it at `tasks`. Each thread it starts then costs a few round trips to
+    /// the supervisor, which a job that starts thousands of threads to no
+    /// verdict's benefit is spared.
+    pub trace: bool,
+    /// Threads and processes alive at once; one more stops a traced job.
     pub tasks: Option<u64>,
     pub address_space: Option<u64>,
     pub cpu_secs: Option<u64>,
@@ -87,8 +92,6 @@ pub struct Tasks {
     pub processes: u64,
     /// The most threads and processes alive at once, the first one included.
     pub peak: u64,
-    /// Each created thread's CPU time when it ended, in microseconds.
-    pub thread_cpu_us: Vec<u64>,
 }
 
 /// The largest JSON header either side accepts.

@@ -5,8 +5,7 @@
 //! `PTRACE_TRACEME` between fork and exec), and every thread and process it
 //! creates is traced too (`PTRACE_O_TRACECLONE`, `…FORK`, `…VFORK`), so the
 //! kernel tells this module of each one: how many threads the job spawned,
-//! how many processes, the most alive at once, and each thread's CPU time
-//! when it ended. These counts are observed, not reported by the process, so
+//! how many processes, and the most alive at once. These counts are observed, not reported by the process, so
 //! no code inside it can change them. The same tracing knows every process of
 //! the job by its id, which makes a kill at a timeout, a flood or the task
 //! cap reach all of them, whatever process group or session they moved to.
@@ -115,7 +114,7 @@ pub struct Finished {
 
 /// Runs `job` with `stdin` as its input, to its end, its timeout or a limit.
 pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
-    let traced = !UNTRACEABLE.load(Ordering::SeqCst);
+    let traced = job.trace && !UNTRACEABLE.load(Ordering::SeqCst);
     match start(job, traced) {
         Ok(started) => Ok(watch(job, started, stdin, traced)),
         // TRACEME refused between fork and exec: this kernel does not allow tracing.
@@ -301,14 +300,12 @@ const OPTIONS: libc::c_int = libc::PTRACE_O_TRACECLONE
     | libc::PTRACE_O_TRACEFORK
     | libc::PTRACE_O_TRACEVFORK
     | libc::PTRACE_O_TRACEEXEC
-    | libc::PTRACE_O_TRACEEXIT
     | libc::PTRACE_O_EXITKILL;
 
 /// The tracer's loop: every stop and exit of every task of the job, until none is left.
 fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
     let mut tasks = Tasks { peak: 1, ..Tasks::default() };
     let mut alive: HashSet<i32> = HashSet::from([pid]);
-    let mut threads: HashSet<i32> = HashSet::new();
     let mut first_status = None;
     let mut cpu = Duration::ZERO;
     let mut left = false;
@@ -373,7 +370,6 @@ fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
                 let new = new as i32;
                 if event == libc::PTRACE_EVENT_CLONE {
                     tasks.threads += 1;
-                    threads.insert(new);
                 } else {
                     tasks.processes += 1;
                     if let Ok(mut processes) = state.processes.lock() {
@@ -387,11 +383,6 @@ fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
                     && alive.len() as u64 > cap
                 {
                     state.stop(Stop::TaskCap(cap));
-                }
-            }
-            libc::PTRACE_EVENT_EXIT => {
-                if threads.contains(&tid) {
-                    tasks.thread_cpu_us.push(thread_cpu_us(tid).unwrap_or(0));
                 }
             }
             libc::PTRACE_EVENT_EXEC => {}
@@ -422,17 +413,6 @@ fn resume(tid: i32, signal: i32) {
     }
 }
 
-/// A thread's CPU time so far, from the scheduler's own nanosecond count
-/// (`/proc/<tid>/schedstat`), or its clock ticks where that is zero.
-fn thread_cpu_us(tid: i32) -> Option<u64> {
-    let schedstat = std::fs::read_to_string(format!("/proc/{tid}/schedstat")).ok();
-    let nanos = schedstat.as_deref().and_then(|text| text.split_whitespace().next()?.parse::<u64>().ok()).unwrap_or(0);
-    if nanos > 0 {
-        return Some(nanos / 1000);
-    }
-    unix::cpu_time(tid).map(|cpu| cpu.as_micros() as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +427,7 @@ mod tests {
             output_bytes: 4096,
             output_limit: Some(1 << 20),
             channel_bytes: Some(1024),
+            trace: true,
             tasks: Some(64),
             address_space: None,
             cpu_secs: Some(10),
