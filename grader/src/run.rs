@@ -18,7 +18,7 @@ use crate::plan::{Check, PlannedTest};
 use crate::process::protocol::Job;
 use crate::process::session::SessionSpec;
 use crate::process::{Finished, Session, SessionKind};
-use crate::record::{self, RaceCase, Record};
+use crate::record::{self, Mode, RaceCase, Record};
 use crate::wire::Wire;
 
 /// How many test processes run at once. Blocked or sleeping tests cost no
@@ -111,7 +111,8 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
 /// How one test starts: which harness, in which mode, with what input.
 struct Invocation<'a> {
     harness: &'a Path,
-    mode: &'static str,
+    mode: Mode,
+    /// What follows the mode on stdin.
     input: Vec<u8>,
     timeout: Duration,
     channel_bytes: usize,
@@ -128,14 +129,14 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
     match &test.check {
         Check::Program { .. } => Invocation {
             harness: settings.harness,
-            mode: "program",
+            mode: Mode::Program,
             input: Vec::new(),
             timeout: ordinary,
             channel_bytes: CHANNEL_SPARE,
         },
         Check::Call(case) => Invocation {
             harness: settings.harness,
-            mode: "call",
+            mode: Mode::Call,
             input: case.args.clone(),
             timeout: ordinary,
             channel_bytes: 2 * case.expected.len() + CHANNEL_SPARE,
@@ -145,14 +146,14 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
             match settings.race_harness {
                 Some(harness) => Invocation {
                     harness,
-                    mode: "explore",
+                    mode: Mode::Explore,
                     input: race_case(race.schedules, race.pct_depth, *seed, replay.as_deref().unwrap_or_default()),
                     timeout,
                     channel_bytes: RACE_CHANNEL,
                 },
                 None => Invocation {
                     harness: settings.harness,
-                    mode: "repeat",
+                    mode: Mode::Repeat,
                     input: race_case(race.repeats * FALLBACK_REPEATS, 0, 0, ""),
                     timeout,
                     channel_bytes: RACE_CHANNEL,
@@ -161,7 +162,7 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
         }
         Check::Repeat { race, .. } => Invocation {
             harness: settings.harness,
-            mode: "repeat",
+            mode: Mode::Repeat,
             input: race_case(race.repeats, 0, 0, ""),
             timeout: Duration::from_secs_f64(race.timeout_secs),
             channel_bytes: RACE_CHANNEL,
@@ -174,7 +175,7 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
     let limits = &settings.limits;
     let job = Job {
         program: invocation.harness.to_path_buf(),
-        args: vec![invocation.mode.to_string()],
+        args: Vec::new(),
         // Only what a Rust program needs; nothing of the grader's environment.
         env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()), ("RUST_BACKTRACE".into(), "0".into())],
         cwd: "/".into(),
@@ -184,13 +185,16 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
         channel_bytes: Some(invocation.channel_bytes),
         // Real-thread repetitions start thousands of threads to check answers
         // only; every other test's threads are counted.
-        trace: invocation.mode != "repeat",
+        trace: invocation.mode != Mode::Repeat,
         tasks: Some(limits.tasks),
         address_space: limits.address_space,
         cpu_secs: Some(limits.cpu_secs),
         file_bytes: Some(limits.file_bytes),
     };
-    match settings.session.run(job, &invocation.input) {
+    let mut input = Vec::with_capacity(invocation.input.len() + 1);
+    invocation.mode.put(&mut input);
+    input.extend_from_slice(&invocation.input);
+    match settings.session.run(job, &input) {
         Ok(finished) => {
             tracing::debug!(test = %test.name, tasks = ?finished.tasks, cpu_ms = finished.cpu.as_millis() as u64, "ran");
             // A record cut short at the channel's cap is no record.

@@ -3,12 +3,13 @@
 //! The grader compiles the student's code as the library `submission`, with a
 //! generated `__grader_probe` module appended that knows the assignment's
 //! function, and links this file against it. One run of the harness is one
-//! test, in its own process, started by the grader's supervisor:
+//! test, in its own process, started by the grader's supervisor. Its stdin
+//! says what to do (a [`Mode`], then that mode's input):
 //!
-//! - `harness call` reads the encoded arguments on stdin, calls the student's
-//!   function once, and writes what happened on file descriptor 3;
-//! - `harness program` runs the student's own `fn main`;
-//! - `harness explore` and `harness repeat` are the race modes (see race.rs).
+//! - call: decode the arguments, call the student's function once, and write
+//!   what happened on file descriptor 3;
+//! - program: run the student's own `fn main`;
+//! - explore and repeat: the race modes (see race.rs).
 //!
 //! This process links student code, so nothing it writes is believed by
 //! itself: the record on fd 3 carries the function's answer, which the
@@ -29,7 +30,7 @@ use std::os::fd::FromRawFd;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use record::{RaceCase, Record};
+use record::{Mode, RaceCase, Record};
 use wire::Wire;
 
 const RESULT_FD: i32 = 3;
@@ -55,15 +56,15 @@ fn main() -> ExitCode {
         eprintln!("the harness is started by the grader, which gives it a result channel on fd 3");
         return ExitCode::from(2);
     };
-    let args: Vec<String> = std::env::args().collect();
-    match args.get(1).map(String::as_str) {
-        Some("call") => call(&mut channel),
-        Some("program") => program(&mut channel),
-        Some(mode @ ("explore" | "repeat")) => race(mode, &mut channel),
-        _ => {
-            eprintln!("usage: harness call | program | explore | repeat, with the case on stdin");
-            ExitCode::from(2)
-        }
+    let Some(input) = input() else {
+        return report(&mut channel, &Record::BadCase("cannot read the case".into()), 3);
+    };
+    let mut rest = input.as_slice();
+    match Mode::take(&mut rest) {
+        Some(Mode::Call) => call(rest, &mut channel),
+        Some(Mode::Program) => program(&mut channel),
+        Some(mode @ (Mode::Explore | Mode::Repeat)) => race(mode, rest, &mut channel),
+        None => report(&mut channel, &Record::BadCase("the case names no mode".into()), 3),
     }
 }
 
@@ -84,12 +85,9 @@ fn input() -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-fn call(channel: &mut File) -> ExitCode {
-    let Some(input) = input() else {
-        return report(channel, &Record::BadCase("cannot read the case".into()), 3);
-    };
+fn call(input: &[u8], channel: &mut File) -> ExitCode {
     record_panics();
-    let outcome = std::panic::catch_unwind(|| submission::__grader_probe::call(&input));
+    let outcome = std::panic::catch_unwind(|| submission::__grader_probe::call(input));
     match outcome {
         Ok(Some(answer)) => report(channel, &Record::Returned(answer), 0),
         Ok(None) => report(channel, &Record::BadCase("the case does not match the contract".into()), 3),
@@ -100,13 +98,13 @@ fn call(channel: &mut File) -> ExitCode {
     }
 }
 
-fn race(mode: &str, channel: &mut File) -> ExitCode {
-    let Some(case) = input().and_then(|bytes| record::decode::<RaceCase>(&bytes)) else {
+fn race(mode: Mode, input: &[u8], channel: &mut File) -> ExitCode {
+    let Some(case) = record::decode::<RaceCase>(input) else {
         return report(channel, &Record::BadCase("cannot read the race case".into()), 3);
     };
     record_panics();
     let found = match mode {
-        "repeat" => race::repeat(&case, submission::__grader_probe::call, take_first_panic),
+        Mode::Repeat => race::repeat(&case, submission::__grader_probe::call, take_first_panic),
         _ => explore(&case),
     };
     report(channel, &Record::Race(found), 0)

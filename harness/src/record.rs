@@ -11,6 +11,42 @@
 
 use crate::wire::Wire;
 
+/// What a test process is to do. It comes first on stdin, not on the command
+/// line, where the student's code could read it in `/proc/self/cmdline` or
+/// `std::env::args` and behave differently when it is being watched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Call the function once with the arguments that follow.
+    Call,
+    /// Run the program's own `fn main`.
+    Program,
+    /// Explore schedules under shuttle with the [`RaceCase`] that follows.
+    Explore,
+    /// Call the function again and again on real threads ([`RaceCase`]).
+    Repeat,
+}
+
+impl Wire for Mode {
+    fn put(&self, out: &mut Vec<u8>) {
+        let tag: u8 = match self {
+            Mode::Call => b'c',
+            Mode::Program => b'p',
+            Mode::Explore => b'e',
+            Mode::Repeat => b'r',
+        };
+        tag.put(out);
+    }
+    fn take(input: &mut &[u8]) -> Option<Self> {
+        Some(match u8::take(input)? {
+            b'c' => Mode::Call,
+            b'p' => Mode::Program,
+            b'e' => Mode::Explore,
+            b'r' => Mode::Repeat,
+            _ => return None,
+        })
+    }
+}
+
 /// How a race run ended when it did not simply return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
