@@ -115,31 +115,74 @@ fn grade_source(assignment: &str, source: &str) -> support::Graded {
 
 #[test]
 fn an_api_shuttle_lacks_falls_back_to_real_threads_with_a_note() {
-    // Shuttle's Mutex has no `is_poisoned`: the race build cannot compile, so
-    // the schedule tests run on real threads instead, and pass.
+    // Shuttle's JoinHandle is no pthread: std's Unix extension trait does not
+    // apply to it, the race build cannot compile, so the schedule tests run
+    // on real threads instead, and pass.
     let source = r#"
-use std::sync::Mutex;
+use std::os::unix::thread::JoinHandleExt;
 use std::thread;
 fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
-    let total = Mutex::new(0u64);
     let size = data.len().div_ceil(chunks.max(1)).max(1);
-    thread::scope(|s| {
-        for piece in data.chunks(size) {
-            let total = &total;
-            s.spawn(move || *total.lock().unwrap() += piece.iter().sum::<u64>());
-        }
-    });
-    assert!(!total.is_poisoned());
-    total.into_inner().unwrap()
+    let handles: Vec<_> = data.chunks(size).map(|c| c.to_vec()).map(|c| thread::spawn(move || c.iter().sum::<u64>())).collect();
+    assert!(handles.iter().all(|handle| handle.as_pthread_t() != 0));
+    handles.into_iter().map(|handle| handle.join().unwrap()).sum()
 }
 fn main() {}
 "#;
     let graded = grade_source("parallel_sum", source);
     let notes = graded.report["notes"].to_string();
-    assert!(notes.contains("real threads only") && notes.contains("is_poisoned"), "{notes}");
+    assert!(notes.contains("real threads only") && notes.contains("as_pthread_t"), "{notes}");
     let statuses = race_statuses(&graded);
     assert_eq!(statuses.len(), 8);
     assert!(statuses.iter().all(|(_, status)| status == "passed"), "{statuses:?}");
+}
+
+#[test]
+fn what_shuttle_lacks_of_std_the_shim_supplies() {
+    // `is_poisoned`, `JoinHandle::is_finished`, `Builder::spawn_scoped`,
+    // `thread_local!` and `core::sync::atomic`: the race build compiles, runs
+    // under the scheduler, and finds the lost update behind `core::` atomics.
+    let source = r#"
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::cell::Cell;
+use std::sync::Mutex;
+use std::thread;
+thread_local! { static PIECES: Cell<u32> = Cell::new(0); }
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let total = AtomicU64::new(0);
+    let lock = Mutex::new(());
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    thread::scope(|s| {
+        let handles: Vec<_> = data.chunks(size).map(|piece| {
+            let (total, lock) = (&total, &lock);
+            thread::Builder::new().spawn_scoped(s, move || {
+                PIECES.with(|pieces| pieces.set(pieces.get() + 1));
+                assert_eq!(PIECES.with(Cell::get), 1, "each thread has its own thread-local");
+                let seen = total.load(Ordering::SeqCst);
+                total.store(seen + piece.iter().sum::<u64>(), Ordering::SeqCst);
+                assert!(!lock.is_poisoned());
+            }).unwrap()
+        }).collect();
+        for handle in handles {
+            while !handle.is_finished() { thread::yield_now(); }
+            handle.join().unwrap();
+        }
+    });
+    let spawned = thread::spawn(|| 1u64);
+    total.load(Ordering::SeqCst) + spawned.join().unwrap() - 1
+}
+fn main() {}
+"#;
+    let graded = grade_source("parallel_sum", source);
+    let notes = graded.report["notes"].to_string();
+    assert!(!notes.contains("real threads only"), "{notes}");
+    let statuses = race_statuses(&graded);
+    let schedule_tests: Vec<_> = statuses.iter().filter(|(name, _)| !name.contains("-real")).collect();
+    assert_eq!(schedule_tests.len(), 4);
+    assert!(schedule_tests.iter().all(|(_, status)| status == "failed"), "{statuses:?}");
+    let messages: Vec<&str> = graded.tests().iter().filter_map(|test| test["message"].as_str()).collect();
+    assert!(messages.iter().any(|message| message.contains("wrong answer")), "{messages:?}");
+    assert!(!messages.iter().any(|message| message.contains("panicked")), "{messages:?}");
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
         return Ok(refused(refusal, started));
     }
     let rustc = rustc_path()?;
-    let shuttle = staged.race_dir.as_ref().map(|_| shuttle_deps::ensure(&rustc));
+    let shuttle = staged.race.then(|| shuttle_deps::ensure(&rustc));
     let exported = staged.binaries_dir();
     std::fs::create_dir_all(&exported).context("cannot create the folder for the harness binaries")?;
     let mut read_only = vec![toolchain(&rustc), staged.dir().to_path_buf()];
@@ -90,9 +90,9 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
     // The race build needs its own compile of the submission; it runs beside
     // the ordinary one, so on two cores it costs little extra time.
     let (ordinary, race) = std::thread::scope(|scope| {
-        let race = staged.race_dir.as_ref().zip(shuttle).map(|(dir, shuttle)| {
+        let race = shuttle.map(|shuttle| {
             let compiler = &compiler;
-            scope.spawn(move || compiler.race(dir, shuttle))
+            scope.spawn(move || compiler.race(shuttle))
         });
         let ordinary = compiler.harness(staged.dir(), "out", &[], &[]);
         (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
@@ -132,11 +132,11 @@ struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
-    /// Compiles the crate in `cwd` as the library `submission` and links the
+    /// Compiles the staged crate as the library `submission` and links the
     /// harness against it into `<scratch>/<out>/harness`. `library` goes to
-    /// the student's crate (the race build's shuttle, for the shim module),
-    /// `link` to the harness's link only: nothing tells the student's code
-    /// which build it is in.
+    /// the student's crate (the race build's std and core), `link` to the
+    /// harness's link only: no flag tells the student's code which build it
+    /// is in.
     ///
     /// rustc runs in `cwd` with the crate root relative to it, so panic
     /// messages name the student's file as the student does (`src/main.rs:12:5`).
@@ -168,30 +168,37 @@ impl Compiler<'_> {
         args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "strip=debuginfo", "--extern"]));
         args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
         args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
-        args.extend(library.iter().chain(link).cloned());
+        args.extend(link.iter().cloned());
         args.push(self.staged.grader_dir().join("main.rs").display().to_string());
         let linked = self.compile(args, cwd)?;
         Ok((compiled, linked))
     }
 
-    /// The race harness: the submission compiled against the shuttle shim.
-    /// Every way it can fail is a reason for the report, never a failed grading.
-    fn race(&self, dir: &Path, shuttle: std::result::Result<&shuttle_deps::ShuttleDeps, String>) -> std::result::Result<PathBuf, String> {
+    /// The race harness: the submission compiled with shuttle's shims as its
+    /// `std` and `core`. Every way it can fail is a reason for the report,
+    /// never a failed grading.
+    fn race(&self, shuttle: std::result::Result<&shuttle_deps::ShuttleDeps, String>) -> std::result::Result<PathBuf, String> {
         let deps = shuttle?;
-        let library = vec![
+        let dependencies: Vec<String> = deps.folders().iter().flat_map(|folder| ["-L".to_string(), format!("dependency={}", folder.display())]).collect();
+        let mut library = vec![
+            "--extern".to_string(),
+            format!("std={}", deps.std_shim.display()),
+            "--extern".to_string(),
+            format!("core={}", deps.core_shim.display()),
+        ];
+        library.extend(dependencies.iter().cloned());
+        let mut link = vec![
             "--extern".to_string(),
             format!("shuttle={}", deps.rlib.display()),
-            "-L".to_string(),
-            format!("dependency={}", deps.deps.display()),
-        ];
-        let link = vec![
             "--extern".to_string(),
             format!("shuttle_engine={}", deps.engine.display()),
             "--cfg".to_string(),
             "grader_shuttle".to_string(),
         ];
+        link.extend(dependencies);
         let (compiled, linked) =
-            self.harness(&self.staged.dir().join(dir), "race-out", &library, &link).map_err(|error| format!("{error:#}"))?;
+            self.harness(&self.staged.dir().join(&self.staged.race_dir), "race-out", &library, &link)
+                .map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
             None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "race-harness"),
             Some(first) => Err(format!("the code does not compile against shuttle's threads and locks ({first})")),

@@ -36,7 +36,15 @@ pub struct ShuttleDeps {
     pub engine: PathBuf,
     /// Where its dependencies' rlibs are, for `-L dependency=`.
     pub deps: PathBuf,
+    /// `libgrader_std.rlib` and `libgrader_core.rlib`, the std and core a
+    /// race build is compiled against (harness/src/shim.rs, shim_core.rs).
+    pub std_shim: PathBuf,
+    pub core_shim: PathBuf,
 }
+
+/// The shims' sources, compiled into the grader.
+const STD_SHIM: &str = include_str!("../../harness/src/shim.rs");
+const CORE_SHIM: &str = include_str!("../../harness/src/shim_core.rs");
 
 /// The cached build, made now if it is not there yet. The outcome is kept for
 /// the process, so a batch of gradings asks once.
@@ -68,32 +76,84 @@ fn load_or_build(rustc: &Path) -> Result<ShuttleDeps> {
     };
     let root = cache_root();
     let dir = root.join(&key);
-    if let Some(deps) = read(&dir) {
-        return Ok(deps);
+    if let Some(deps) = read(&dir, rustc) {
+        return deps;
     }
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create the cache folder `{}`", root.display()))?;
     let _lock = FileLock::take(&root.join(format!("{key}.lock")))?;
     // Another grading may have built it while this one waited for the lock.
-    if let Some(deps) = read(&dir) {
-        return Ok(deps);
+    if let Some(deps) = read(&dir, rustc) {
+        return deps;
     }
     tracing::info!(dir = %dir.display(), "building shuttle once for race tests");
     build(rustc, &root, &dir)?;
-    read(&dir).context("the shuttle build left no usable rlib")
+    read(&dir, rustc).context("the shuttle build left no usable rlib")?
 }
 
 impl ShuttleDeps {
-    /// The folders a compile against shuttle reads.
+    /// The folders a compile against shuttle and the shims reads.
     pub fn folders(&self) -> Vec<PathBuf> {
-        vec![self.deps.clone()]
+        let shims = self.std_shim.parent().map(Path::to_path_buf);
+        std::iter::once(self.deps.clone()).chain(shims).collect()
     }
 }
 
-fn read(dir: &Path) -> Option<ShuttleDeps> {
+/// Shuttle's cached build in `dir`, with its shims built if they are not yet.
+fn read(dir: &Path, rustc: &Path) -> Option<Result<ShuttleDeps>> {
     let deps = dir.join("deps");
     let rlib = |marker: &str| Some(deps.join(std::fs::read_to_string(dir.join(marker)).ok()?.trim()));
     let (shuttle, engine) = (rlib("shuttle.rlib.name")?, rlib("shuttle_engine.rlib.name")?);
-    (shuttle.is_file() && engine.is_file()).then(|| ShuttleDeps { rlib: shuttle, engine, deps: deps.clone() })
+    if !(shuttle.is_file() && engine.is_file()) {
+        return None;
+    }
+    let shims = dir.join(format!("shims-{:016x}", source_hash(&[STD_SHIM, CORE_SHIM])));
+    let (std_shim, core_shim) = (shims.join("libgrader_std.rlib"), shims.join("libgrader_core.rlib"));
+    let built = if std_shim.is_file() && core_shim.is_file() {
+        Ok(())
+    } else {
+        build_shims(rustc, &shuttle, &deps, &shims)
+    };
+    Some(built.map(|()| ShuttleDeps { rlib: shuttle, engine, deps: deps.clone(), std_shim, core_shim }))
+}
+
+fn source_hash(sources: &[&str]) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    sources.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Compiles the two shims against shuttle into `shims`: the grader's own
+/// code, a few hundredths of a second, once per machine and shim version.
+fn build_shims(rustc: &Path, shuttle: &Path, deps: &Path, shims: &Path) -> Result<()> {
+    let parent = shims.parent().context("the shims' folder is in the cache")?;
+    let _lock = FileLock::take(&parent.join("shims.lock"))?;
+    if shims.join("libgrader_std.rlib").is_file() && shims.join("libgrader_core.rlib").is_file() {
+        return Ok(());
+    }
+    let work = tempfile::Builder::new().prefix("shims-").tempdir_in(parent).context("cannot create a build folder")?;
+    for (name, source) in [("grader_std", STD_SHIM), ("grader_core", CORE_SHIM)] {
+        let file = work.path().join(format!("{name}.rs"));
+        std::fs::write(&file, source)?;
+        let mut command = Command::new(rustc);
+        command
+            .args(["--crate-type", "rlib", "--crate-name", name, "--edition", "2021", "-O", "--cap-lints", "allow"])
+            .arg("--extern")
+            .arg(format!("shuttle={}", shuttle.display()))
+            .arg("-L")
+            .arg(format!("dependency={}", deps.display()))
+            .arg("--out-dir")
+            .arg(work.path())
+            .arg(&file);
+        let finished = process::run_with_timeout(command, &process::Limits::new(Duration::from_secs(120), 1 << 20))
+            .context("cannot run rustc")?;
+        if finished.exit != process::Exit::Code(0) {
+            bail!("the grader's {name} shim does not compile against shuttle: {}", finished.stderr.text().trim());
+        }
+        std::fs::remove_file(&file)?;
+    }
+    std::fs::rename(work.keep(), shims).with_context(|| format!("cannot keep the shims in `{}`", shims.display()))?;
+    Ok(())
 }
 
 fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {

@@ -136,6 +136,128 @@ fn check_files(submission: &Submission) -> Result<(), Refusal> {
     }
 }
 
+/// The race build's one edit, for a file whose modules call `thread_local!`
+/// by its bare name: that name comes from the real std's macros, which no
+/// `--extern std` can replace, so the race build's thread-locals would be one
+/// per OS thread, shared by all of shuttle's threads. Each such module gets
+/// `use std::thread_local;`, which takes the shim's (shuttle's) macro instead:
+/// the file's own module at its end, an inline module just before its closing
+/// brace, so no line moves. Found on the tokens, never by matching text.
+/// None when the file needs nothing (or does not lex).
+pub fn with_shuttle_thread_locals(text: &str) -> Option<String> {
+    on_a_deep_stack(|| thread_local_imports(text), None)
+}
+
+fn thread_local_imports(text: &str) -> Option<String> {
+    let _spans = SpanTable;
+    let stripped = strip_prefixes(text);
+    let tokens = lex(text).ok()?;
+    let mut closes = Vec::new();
+    let mut file = ThreadLocals::default();
+    file.scan(tokens, &mut closes);
+    let mut inserts: Vec<(usize, &str)> = closes
+        .into_iter()
+        .filter_map(|close: Span| byte_offset(stripped, close.start()))
+        .map(|offset| (text.len() - stripped.len() + offset, " use std::thread_local; "))
+        .collect();
+    if file.needs_import() {
+        inserts.push((text.len(), if text.ends_with('\n') { "use std::thread_local;\n" } else { "\nuse std::thread_local;\n" }));
+    }
+    if inserts.is_empty() {
+        return None;
+    }
+    inserts.sort_by_key(|&(offset, _)| std::cmp::Reverse(offset));
+    let mut edited = text.to_string();
+    for (offset, insert) in inserts {
+        edited.insert_str(offset, insert);
+    }
+    Some(edited)
+}
+
+/// What one module's own tokens (not its inner modules') say of `thread_local`.
+#[derive(Default)]
+struct ThreadLocals {
+    /// `thread_local!` called by its bare name.
+    called: bool,
+    /// The name is the module's own already: imported, or a macro of its own.
+    named: bool,
+}
+
+impl ThreadLocals {
+    fn needs_import(&self) -> bool {
+        self.called && !self.named
+    }
+
+    /// Scans a module's tokens; an inner `mod name { … }` is scanned as a
+    /// module of its own, and its closing brace is added to `closes` when it
+    /// needs the import.
+    fn scan(&mut self, tokens: TokenStream, closes: &mut Vec<Span>) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut in_use = false;
+        for (index, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Ident(ident) => {
+                    let word = plain(ident);
+                    if word == "use" {
+                        in_use = true;
+                    } else if word == "thread_local" {
+                        let bare = !(index > 0 && is_punct(tokens.get(index - 1), ':'));
+                        let macro_rules = index >= 2 && is_punct(tokens.get(index - 1), '!')
+                            && matches!(&tokens[index - 2], TokenTree::Ident(before) if plain(before) == "macro_rules");
+                        if in_use || macro_rules {
+                            self.named = true;
+                        } else if bare && is_punct(tokens.get(index + 1), '!') {
+                            self.called = true;
+                        }
+                    }
+                }
+                TokenTree::Punct(punct) if punct.as_char() == ';' => in_use = false,
+                TokenTree::Group(group) => {
+                    let is_module = group.delimiter() == Delimiter::Brace
+                        && index >= 2
+                        && matches!(&tokens[index - 1], TokenTree::Ident(_))
+                        && matches!(&tokens[index - 2], TokenTree::Ident(word) if plain(word) == "mod");
+                    if is_module {
+                        let mut module = ThreadLocals::default();
+                        module.scan(group.stream(), closes);
+                        if module.needs_import() {
+                            closes.push(group.span_close());
+                        }
+                    } else if in_use {
+                        // `use std::{thread_local, …};`
+                        let mut inner = ThreadLocals::default();
+                        inner.scan(group.stream(), closes);
+                        self.named |= inner.called || inner.named || contains_word(group.stream(), "thread_local");
+                    } else {
+                        self.scan(group.stream(), closes);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn contains_word(tokens: TokenStream, word: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => plain(&ident) == word,
+        TokenTree::Group(group) => contains_word(group.stream(), word),
+        _ => false,
+    })
+}
+
+/// The byte offset of a line and column (in characters) in `text`.
+fn byte_offset(text: &str, at: proc_macro2::LineColumn) -> Option<usize> {
+    let line_start = if at.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(at.line - 2).map(|(index, _)| index + 1)?
+    };
+    let line = &text[line_start..];
+    let column = line.char_indices().nth(at.column).map_or(line.len(), |(index, _)| index);
+    Some(line_start + column)
+}
+
 /// The student's own declaration of `function` in a crate root's text, the
 /// one the probe calls: its line and its signature on one line, from `fn` up
 /// to the body. A function at the top level comes first, then one inside an
@@ -1014,5 +1136,21 @@ fn main() { link(); let _ = (uses_square(), precise(), Counter { used: 0, link: 
         assert_eq!(declared_signature("fn parallel_sum( {", "parallel_sum"), None);
         let shebang = "#!/bin/run\nfn f() -> u8 { 0 }\n";
         assert_eq!(declared_signature(shebang, "f"), Some((2, "fn f() -> u8".to_string())));
+    }
+
+    #[test]
+    fn bare_thread_locals_get_the_shims_macro_without_moving_a_line() {
+        let source = "thread_local! { static A: u8 = 0; }\nmod pool {\n    thread_local!(static B: u8 = 0);\n    mod deeper { fn f() { thread_local! { static C: u8 = 0; } } }\n}\nmod quiet { fn g() {} }\nmod own {\n    use std::thread_local;\n    thread_local! { static D: u8 = 0; }\n}\n";
+        let edited = with_shuttle_thread_locals(source).expect("bare calls are found");
+        assert_eq!(edited.lines().count(), source.lines().count() + 1, "{edited}");
+        for (before, after) in source.lines().zip(edited.lines()) {
+            assert!(after.starts_with(before.trim_end_matches('}')), "{before:?} became {after:?}");
+        }
+        assert!(edited.ends_with("\nuse std::thread_local;\n"), "{edited}");
+        assert!(edited.contains("} }  use std::thread_local; }\n"), "{edited}");
+        assert!(edited.contains("mod quiet { fn g() {} }\n"), "{edited}");
+        assert_eq!(edited.matches("use std::thread_local;").count(), 4, "the root, pool, deeper and own's own: {edited}");
+        assert_eq!(with_shuttle_thread_locals("fn f() { std::thread_local! { static A: u8 = 0; } }"), None);
+        assert_eq!(with_shuttle_thread_locals("fn f() {}"), None);
     }
 }

@@ -29,15 +29,12 @@ use crate::submission::Submission;
 const HARNESS_MAIN: &str = include_str!("../../harness/src/main.rs");
 const HARNESS_RECORD: &str = include_str!("../../harness/src/record.rs");
 const HARNESS_RACE: &str = include_str!("../../harness/src/race.rs");
-const SHIM: &str = include_str!("../../harness/src/shim.rs");
 const WIRE: &str = include_str!("../../harness/src/wire.rs");
 
 /// Where the grader's own files go inside the scratch folder.
 const GRADER_DIR: &str = ".grader";
-/// The second copy of the submission, for the race build, inside GRADER_DIR.
+/// The race build's edited copy of the submission, inside GRADER_DIR, when it needs one.
 const RACE_DIR: &str = "race";
-/// The import that makes a module see the shim instead of the real std.
-const SHADOW_STD: &str = "#[allow(unused_imports)] use crate::__grader_std as std;";
 
 /// The hand-off to the build stage.
 pub struct Staged {
@@ -48,9 +45,13 @@ pub struct Staged {
     pub edition: String,
     /// The submission's crate root as the student names it, for messages.
     pub root_display: String,
-    /// The race copy of the submission, relative to the scratch folder, when
-    /// race tests are planned; its crate root is at `root` inside it.
-    pub race_dir: Option<PathBuf>,
+    /// Race tests are planned: the build compiles the submission a second
+    /// time, against shuttle's shims of std and core.
+    pub race: bool,
+    /// Where that second compile finds the submission, relative to the
+    /// scratch folder: the same files, or (when a module calls
+    /// `thread_local!` by its bare name) a copy that imports the shim's.
+    pub race_dir: PathBuf,
     /// Why the submission is not compiled at all; then nothing was staged.
     pub refusal: Option<Refusal>,
 }
@@ -91,8 +92,9 @@ impl Staged {
     }
 }
 
-/// Stages the submission; with `race`, also the second copy that the race
-/// build compiles against shuttle.
+/// Stages the submission; `race` says the race build is wanted too. Both
+/// builds compile the same staged files: the race build reaches shuttle by
+/// giving rustc other crates as `std` and `core`, never by editing them.
 pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Result<Staged> {
     let scratch = tempfile::Builder::new().prefix("grader-").tempdir().context("cannot create a scratch folder")?;
     // Searchable, not listable, by others: a root grader runs the tests as
@@ -107,7 +109,8 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
         root: submission.root.clone(),
         edition: submission.edition.clone(),
         root_display: submission.root.display().to_string(),
-        race_dir: None,
+        race,
+        race_dir: PathBuf::new(),
         refusal: None,
     };
     if let Err(refusal) = source::check(submission) {
@@ -123,29 +126,26 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
         }
         write_file(&scratch.path().join(&file.path), &text)?;
     }
-    let race_dir = if race {
-        let race_dir = Path::new(GRADER_DIR).join(RACE_DIR);
-        for file in &submission.files {
-            let mut text = shadow_std(&file.text);
-            if file.path == submission.root {
-                append_modules(&mut text, &file.path, "../../", &["probe", "__grader_std"])?;
-                write!(text, "{}\n", SHADOW_STD.replace("crate::", "self::"))?;
-            } else {
-                write!(text, "\n{SHADOW_STD}\n")?;
-            }
-            write_file(&scratch.path().join(&race_dir).join(&file.path), &text)?;
-        }
-        Some(race_dir)
+    let edited: Vec<Option<String>> = if race {
+        submission.files.iter().map(|file| source::with_shuttle_thread_locals(&file.text)).collect()
     } else {
-        None
+        Vec::new()
     };
+    if edited.iter().any(Option::is_some) {
+        staged.race_dir = Path::new(GRADER_DIR).join(RACE_DIR);
+        for (file, edited) in submission.files.iter().zip(edited) {
+            let mut text = edited.unwrap_or_else(|| file.text.clone());
+            if file.path == submission.root {
+                append_modules(&mut text, &file.path, "../../", &["probe"])?;
+            }
+            write_file(&scratch.path().join(&staged.race_dir).join(&file.path), &text)?;
+        }
+    }
     write_file(&grader_dir.join("probe.rs"), &probe_source(signature))?;
-    write_file(&grader_dir.join("__grader_std.rs"), SHIM)?;
     write_file(&grader_dir.join("wire.rs"), WIRE)?;
     write_file(&grader_dir.join("main.rs"), HARNESS_MAIN)?;
     write_file(&grader_dir.join("record.rs"), HARNESS_RECORD)?;
     write_file(&grader_dir.join("race.rs"), HARNESS_RACE)?;
-    staged.race_dir = race_dir;
     Ok(staged)
 }
 
@@ -159,41 +159,6 @@ fn append_modules(text: &mut String, root: &Path, extra_depth: &str, modules: &[
         write!(text, "\n#[path = \"{up}{GRADER_DIR}/{module}.rs\"]\n#[doc(hidden)]\npub mod {name};\n")?;
     }
     Ok(())
-}
-
-/// Points every path that would escape the shim back at it, on the same
-/// lines: `::std::x` becomes `crate::__grader_std::x`, and each inline
-/// `mod name {` gets the shim's import right after its brace. (File modules
-/// get it appended.) Comments and strings may be touched too; that changes
-/// nothing the grader checks.
-fn shadow_std(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 256);
-    let mut rest = text;
-    while let Some(index) = rest.find("::std::") {
-        let before = &rest[..index];
-        let joined = before.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
-        out.push_str(before);
-        out.push_str(if joined { "::std::" } else { "crate::__grader_std::" });
-        rest = &rest[index + "::std::".len()..];
-    }
-    out.push_str(rest);
-    let mut shadowed = String::with_capacity(out.len() + 256);
-    for line in out.split_inclusive('\n') {
-        shadowed.push_str(&shadow_inline_modules(line));
-    }
-    shadowed
-}
-
-fn shadow_inline_modules(line: &str) -> String {
-    let trimmed = line.trim_start();
-    let declaration = ["pub mod ", "pub(crate) mod ", "mod "].iter().find_map(|prefix| trimmed.strip_prefix(prefix));
-    match declaration.and_then(|rest| rest.find('{').map(|brace| (rest, brace))) {
-        Some((rest, brace)) if rest[..brace].trim().chars().all(|c| c.is_alphanumeric() || c == '_') => {
-            let at = line.len() - rest.len() + brace + 1;
-            format!("{} {SHADOW_STD}{}", &line[..at], &line[at..])
-        }
-        _ => line.to_string(),
-    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
@@ -310,10 +275,9 @@ mod tests {
         assert!(root.starts_with("fn f(a: u32) -> u32 { a }\n"));
         assert!(root.contains("#[path = \"../.grader/probe.rs\"]"), "{root}");
         assert!(staged.grader_dir().join("wire.rs").is_file());
-        let race = std::fs::read_to_string(staged.dir().join(staged.race_dir.as_ref().unwrap()).join("src/main.rs")).unwrap();
-        assert!(race.starts_with("fn f(a: u32) -> u32 { a }\n"));
-        assert!(race.contains("#[path = \"../../../.grader/__grader_std.rs\"]"), "{race}");
-        assert!(race.contains("use self::__grader_std as std;"), "{race}");
+        // The race build compiles these same files: nothing else is written for it.
+        assert!(staged.race);
+        assert_eq!(std::fs::read_dir(staged.dir()).unwrap().count(), 2, "only src/ and .grader/");
     }
 
     #[test]
@@ -325,17 +289,5 @@ mod tests {
         assert!(refusal.message.starts_with("main.rs:2:1: the file does not parse as Rust"), "{}", refusal.message);
         assert!(!staged.dir().join("main.rs").exists());
         assert!(!staged.grader_dir().exists());
-        assert!(staged.race_dir.is_none());
-    }
-
-    #[test]
-    fn escaping_paths_are_pointed_back_at_the_shim_on_the_same_lines() {
-        let source = "use ::std::sync::Mutex;\nmod pool {\n    use std::thread;\n}\nmod other { fn f() {} }\nlet x = a::std::y;\n";
-        let shadowed = shadow_std(source);
-        assert_eq!(shadowed.lines().count(), source.lines().count());
-        assert!(shadowed.starts_with("use crate::__grader_std::sync::Mutex;\n"), "{shadowed}");
-        assert!(shadowed.contains(&format!("mod pool {{ {SHADOW_STD}\n")), "{shadowed}");
-        assert!(shadowed.contains(&format!("mod other {{ {SHADOW_STD} fn f() {{}} }}")), "{shadowed}");
-        assert!(shadowed.contains("a::std::y"), "{shadowed}");
     }
 }

@@ -1,37 +1,105 @@
-//! The `std` that a submission sees in its race build.
+//! `grader_std`: the `std` a submission's race build is compiled against.
 //!
-//! The grader appends `use self::__grader_std as std;` to the submission's
-//! crate root (and to each module that names `std` itself), which shadows
-//! the real `std` for `use std::...` lines and inline `std::thread::scope`
-//! paths alike. Threads, locks, channels and atomics come from shuttle, whose
-//! scheduler then decides every interleaving; everything else, including what
-//! shuttle lacks, such as `thread::available_parallelism`, is the real std.
+//! The grader compiles the student's crate, unchanged, with
+//! `--extern std=libgrader_std.rlib`, so every path to std resolves here:
+//! the implicit `extern crate std`, the prelude, `std::…`, `::std::…`,
+//! `extern crate std as x`, `use ::std as x`, glob imports and every module
+//! at any depth, with no edit to the student's source. Threads, locks,
+//! channels, atomics and thread-locals come from shuttle, whose scheduler
+//! then decides every interleaving; everything else is the real std,
+//! re-exported. (`core::sync` is redirected the same way, by `grader_core`.)
+//!
+//! Where shuttle lacks a method std has, an extension trait in the preludes
+//! below supplies it, so the student's code compiles as it does against std.
+
+#![allow(clippy::all, dead_code)]
 
 pub use ::std::*;
 
+#[doc(hidden)]
+pub use shuttle as __shuttle;
+
+/// Shuttle's thread-locals: one value per shuttle thread, where std's would
+/// give all of them the one OS thread's value. A macro of this crate's own,
+/// so that the implicit `#[macro_use] extern crate std` finds it.
+#[macro_export]
+macro_rules! thread_local {
+    ($($body:tt)*) => { $crate::__shuttle::thread_local!($($body)*); };
+}
+
+/// The preludes of every edition: std's, and the extension traits.
+pub mod prelude {
+    pub use ::std::prelude::*;
+
+    pub mod v1 {
+        pub use crate::extensions::*;
+        pub use ::std::prelude::v1::*;
+    }
+    pub mod rust_2015 {
+        pub use crate::extensions::*;
+        pub use ::std::prelude::rust_2015::*;
+    }
+    pub mod rust_2018 {
+        pub use crate::extensions::*;
+        pub use ::std::prelude::rust_2018::*;
+    }
+    pub mod rust_2021 {
+        pub use crate::extensions::*;
+        pub use ::std::prelude::rust_2021::*;
+    }
+    pub mod rust_2024 {
+        pub use crate::extensions::*;
+        pub use ::std::prelude::rust_2024::*;
+    }
+}
+
+/// Methods std's types have and shuttle's lack, in scope everywhere through
+/// the preludes (imported as `_`, so they name nothing in the student's code).
+mod extensions {
+    pub use crate::sync::IsPoisoned as _;
+}
+
 pub mod thread {
-    //! Shuttle's threads, with one difference it does not have on its own: as
-    //! in std, a panic in a spawned thread comes back as `Err` from `join()`
-    //! instead of failing the whole run, so a student who handles it is not
-    //! told of a race.
+    //! Shuttle's threads, with what std has and shuttle does not: a panic in
+    //! a spawned thread comes back as `Err` from `join()` instead of failing
+    //! the whole run (so a student who handles it is not told of a race),
+    //! `JoinHandle::is_finished`, and `Builder::spawn_scoped`.
 
     use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     pub use ::std::thread::*;
     pub use shuttle::thread::{
         AccessError, LocalKey, Thread, ThreadId, current, park, park_timeout, sleep, yield_now,
     };
 
+    /// Runs `f`, catching its panic, and marks `finished` when it is done.
+    fn finishing<F: FnOnce() -> T, T>(f: F, finished: Arc<AtomicBool>) -> impl FnOnce() -> Result<T> {
+        move || {
+            let result = catch_unwind(AssertUnwindSafe(f));
+            finished.store(true, Ordering::SeqCst);
+            result
+        }
+    }
+
     #[derive(Debug)]
-    pub struct JoinHandle<T>(shuttle::thread::JoinHandle<Result<T>>);
+    pub struct JoinHandle<T> {
+        handle: shuttle::thread::JoinHandle<Result<T>>,
+        finished: Arc<AtomicBool>,
+    }
 
     impl<T> JoinHandle<T> {
         pub fn join(self) -> Result<T> {
-            self.0.join().and_then(|result| result)
+            self.handle.join().and_then(|result| result)
         }
 
         pub fn thread(&self) -> &Thread {
-            self.0.thread()
+            self.handle.thread()
+        }
+
+        pub fn is_finished(&self) -> bool {
+            self.finished.load(Ordering::SeqCst)
         }
     }
 
@@ -41,7 +109,8 @@ pub mod thread {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        JoinHandle(shuttle::thread::spawn(move || catch_unwind(AssertUnwindSafe(f))))
+        let finished = Arc::new(AtomicBool::new(false));
+        JoinHandle { handle: shuttle::thread::spawn(finishing(f, Arc::clone(&finished))), finished }
     }
 
     #[derive(Debug, Default)]
@@ -66,7 +135,23 @@ pub mod thread {
             F: FnOnce() -> T + Send + 'static,
             T: Send + 'static,
         {
-            self.0.spawn(move || catch_unwind(AssertUnwindSafe(f))).map(JoinHandle)
+            let finished = Arc::new(AtomicBool::new(false));
+            let handle = self.0.spawn(finishing(f, Arc::clone(&finished)))?;
+            Ok(JoinHandle { handle, finished })
+        }
+
+        #[track_caller]
+        pub fn spawn_scoped<'scope, 'env, F, T>(
+            self,
+            scope: &'scope Scope<'scope, 'env>,
+            f: F,
+        ) -> std::io::Result<ScopedJoinHandle<'scope, T>>
+        where
+            F: FnOnce() -> T + Send + 'scope,
+            T: Send + 'scope,
+        {
+            // Shuttle's scoped threads take no name or stack size.
+            Ok(scope.spawn(f))
         }
     }
 
@@ -121,6 +206,25 @@ pub mod sync {
         Barrier, BarrierWaitResult, Condvar, Mutex, MutexGuard, Once, OnceState, RwLock, RwLockReadGuard,
         RwLockWriteGuard, WaitTimeoutResult,
     };
+
+    /// `is_poisoned`, which shuttle's locks lack: a lock whose holder
+    /// panicked says so on `try_lock`. (A lock held by another thread at the
+    /// moment of asking is taken as not poisoned.)
+    pub trait IsPoisoned {
+        fn is_poisoned(&self) -> bool;
+    }
+
+    impl<T: ?Sized> IsPoisoned for Mutex<T> {
+        fn is_poisoned(&self) -> bool {
+            matches!(self.try_lock(), Err(TryLockError::Poisoned(_)))
+        }
+    }
+
+    impl<T: ?Sized> IsPoisoned for RwLock<T> {
+        fn is_poisoned(&self) -> bool {
+            matches!(self.try_read(), Err(TryLockError::Poisoned(_)))
+        }
+    }
 
     pub mod atomic {
         pub use ::std::sync::atomic::*;
