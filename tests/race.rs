@@ -132,6 +132,10 @@ fn main() {}
     let graded = grade_source("parallel_sum", source);
     let notes = graded.report["notes"].to_string();
     assert!(notes.contains("real threads only") && notes.contains("as_pthread_t"), "{notes}");
+    // The points stand, but a TA is asked to look.
+    let review = graded.report["review"].as_array().expect("a review list");
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert!(review[0].as_str().unwrap().contains("controlled scheduler"), "{review:?}");
     let statuses = race_statuses(&graded);
     assert_eq!(statuses.len(), 8);
     assert!(statuses.iter().all(|(_, status)| status == "passed"), "{statuses:?}");
@@ -176,6 +180,7 @@ fn main() {}
     let graded = grade_source("parallel_sum", source);
     let notes = graded.report["notes"].to_string();
     assert!(!notes.contains("real threads only"), "{notes}");
+    assert_eq!(graded.report["review"], serde_json::json!([]));
     let statuses = race_statuses(&graded);
     let schedule_tests: Vec<_> = statuses.iter().filter(|(name, _)| !name.contains("-real")).collect();
     assert_eq!(schedule_tests.len(), 4);

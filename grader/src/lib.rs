@@ -98,12 +98,17 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let build = build::build(&staged, &assignment.signature, limits, &budget)?;
     tracing::debug!(ms = build.duration.as_millis() as u64, "built");
     let mut notes = process::sandbox_notes();
+    let mut review = Vec::new();
     let outcomes = match &build.outcome {
         BuildOutcome::Built { harness, race } => {
             if let Some(Err(why)) = race {
                 notes.push(format!(
                     "The race tests ran on real threads only ({} times as many runs): {why}.",
                     run::FALLBACK_REPEATS
+                ));
+                review.push(format!(
+                    "its race tests could not run under the controlled scheduler, and real threads rarely show a \
+                     race: {why}"
                 ));
             }
             let session = process::Session::start(&run::session_spec(&staged, limits), std::sync::Arc::clone(&budget))?;
@@ -128,6 +133,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         started,
         timeout,
         notes,
+        review,
     }))
 }
 

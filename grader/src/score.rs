@@ -36,10 +36,12 @@ pub struct Grading<'a> {
     /// Each test's time limit.
     pub timeout: Duration,
     pub notes: Vec<String>,
+    /// Reasons for a person to look at the grading.
+    pub review: Vec<String>,
 }
 
 pub fn score(grading: Grading) -> Report {
-    let Grading { assignment, submission, seed, build, plan, outcomes, started, timeout, mut notes } = grading;
+    let Grading { assignment, submission, seed, build, plan, outcomes, started, timeout, mut notes, review } = grading;
     // Calls are traced; a call without counts means this machine forbids tracing.
     let uncounted = plan.iter().zip(&outcomes).any(|(test, outcome)| {
         matches!(test.check, Check::Call(_)) && outcome.process.as_ref().is_ok_and(|finished| finished.tasks.is_none())
@@ -86,6 +88,7 @@ pub fn score(grading: Grading) -> Report {
         },
         tests,
         notes,
+        review,
     }
 }
 

@@ -125,7 +125,7 @@ impl Manifest {
 
     fn grades_csv(&self) -> Result<Vec<u8>> {
         let mut csv = csv::Writer::from_writer(Vec::new());
-        let fixed = ["student", "score", "max_score", "status", "seed", "duration_ms", "message"];
+        let fixed = ["student", "score", "max_score", "status", "review", "seed", "duration_ms", "message"];
         csv.write_record(fixed.iter().copied().chain(self.tests.iter().map(String::as_str)))?;
         for row in &self.students {
             let statuses: BTreeMap<&str, String> = row
@@ -141,6 +141,7 @@ impl Manifest {
                 report.map(|report| report.score.to_string()).unwrap_or_default(),
                 self.max_score.to_string(),
                 row.status.name().to_string(),
+                report.map(|report| report.review.join("; ")).unwrap_or_default(),
                 self.seed.to_string(),
                 report.map(|report| report.duration_ms.to_string()).unwrap_or_default(),
                 row.message.clone().unwrap_or_default(),

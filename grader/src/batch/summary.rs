@@ -46,6 +46,17 @@ pub fn render(manifest: &Manifest) -> String {
         render_slowest(&graded, &mut out);
     }
     render_listed(&mut out, "Did not build:", rows.iter().filter(|row| row.status == RowStatus::BuildFailed));
+    let to_review: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|row| Some((shown_name(row), row.report.as_ref().filter(|report| !report.review.is_empty())?.review.join("; "))))
+        .collect();
+    if !to_review.is_empty() {
+        let width = to_review.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
+        let _ = writeln!(out, "\nFor a person to look at ({}):", to_review.len());
+        for (name, why) in to_review {
+            let _ = writeln!(out, "  {name:<width$}  {}", text::student_line(&why, text::MESSAGE_BYTES));
+        }
+    }
     render_listed(&mut out, "Could not be graded:", rows.iter().filter(|row| !row.status.graded()));
     out
 }

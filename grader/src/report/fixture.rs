@@ -44,5 +44,6 @@ pub fn sample_report(count: usize, points: f64, failing: &[usize]) -> Report {
         build: BuildReport { status: BuildStatus::Ok, log: String::new(), message: None, duration_ms: 300 },
         tests,
         notes: Vec::new(),
+        review: Vec::new(),
     }
 }

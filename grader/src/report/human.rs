@@ -79,6 +79,9 @@ fn render_shown(report: &Report, color: bool, command: &str) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "{} {}", style.warn("note:"), indented(note, NOTE_INDENT));
     }
+    for why in &report.review {
+        let _ = writeln!(out, "{} {}", style.warn("review:"), indented(&format!("a TA will look at this grading: {why}"), NOTE_INDENT));
+    }
     out.push('\n');
     let score = format!("Score: {} / {}", points(report.score), points(report.max_score));
     let _ = writeln!(out, "{}", if report.full_marks() { style.good(&style.bold(&score)) } else { style.bold(&score) });

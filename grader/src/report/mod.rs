@@ -45,6 +45,11 @@ pub struct Report {
     /// Things about the grading itself worth knowing: a limit that could not
     /// be applied, a measurement that was not available.
     pub notes: Vec<String>,
+    /// Why a person should look at this grading before its score is final:
+    /// the grader could not check everything it should have. Empty when
+    /// nothing needs a look.
+    #[serde(default)]
+    pub review: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -149,7 +149,7 @@ pub fn neutralised(report: &Report) -> Report {
     line(&mut report.title);
     line(&mut report.submission);
     line(&mut report.grader_version);
-    for note in &mut report.notes {
+    for note in report.notes.iter_mut().chain(&mut report.review) {
         *note = student_text(note, MESSAGE_BYTES);
     }
     report.build.log = student_text(&report.build.log, LOG_BYTES);
