@@ -77,6 +77,9 @@ struct Expect {
     build_max_secs: Option<f64>,
     #[serde(default)]
     inert_in: Vec<Rendering>,
+    /// A cheat that still earns its points: the README's security section
+    /// must name it, in these words, among the limits that remain.
+    documented_limit: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -97,6 +100,7 @@ impl Expect {
             self.processes_max_mib.is_some(),
             self.host_disk_growth_max_mib.is_some(),
             self.build_max_secs.is_some(),
+            self.documented_limit.is_some(),
         ];
         options.iter().filter(|&&set| set).count() + self.not_full.len() + self.status.len() + self.inert_in.len()
     }
@@ -231,6 +235,13 @@ fn check(cheat: &Cheat) -> Vec<String> {
         }
     };
     let claims = &cheat.expect;
+    if let Some(limit) = &claims.documented_limit {
+        let readme = std::fs::read_to_string(repo().join("README.md")).unwrap_or_default();
+        let limits = readme.split("What is not protected").nth(1).unwrap_or_default();
+        let section = limits.split("\n## ").next().unwrap_or_default();
+        expect(section.contains(limit.as_str()), format!("the README's limits do not name {limit:?}"));
+        return problems;
+    }
     let measured = grade(cheat, &["--format", "json"], &[]);
     if measured.run.killed {
         expect(false, format!("the grader was still running after {} s and was killed", DEADLINE.as_secs()));

@@ -82,7 +82,7 @@ pub struct TestReport {
     pub message: String,
     /// Expected against actual, as a unified diff.
     pub diff: Option<String>,
-    /// Threads the function really spawned, as counted by the harness.
+    /// Threads the function really spawned, as the supervisor counted them.
     pub spawned_threads: Option<u64>,
     pub duration_ms: u64,
     pub hint: Option<String>,
