@@ -173,7 +173,8 @@ fn a_mixed_class_gets_one_row_each_like_grading_each_alone() {
             let name = test["name"].as_str().unwrap();
             assert_eq!(row[name], test["status"].as_str().unwrap(), "{student}: {name}");
         }
-        assert_eq!(row.len(), 7 + alone.tests().len(), "one column per test");
+        assert_eq!(row["review"], "", "{student}: nothing for a person to look at");
+        assert_eq!(row.len(), 8 + alone.tests().len(), "one column per test");
         assert!(row["duration_ms"].parse::<u64>().is_ok());
         let saved: serde_json::Value =
             serde_json::from_slice(&std::fs::read(run.out.join(format!("reports/{student}.json"))).unwrap()).unwrap();
