@@ -8,7 +8,18 @@
 //! never trusts a length more than the bytes that are actually there.
 //!
 //! It is compiled inside the student's crate too, under whatever edition the
-//! student chose, so it sticks to Rust that every edition since 2018 accepts.
+//! student chose, so it sticks to Rust that every edition since 2015
+//! accepts, and it names everything it uses from std by an import of its
+//! own: the student's crate may be `#![no_std]` or `#![no_implicit_prelude]`.
+
+extern crate std;
+
+#[allow(unused_imports)]
+use self::std::marker::Sized;
+use self::std::mem;
+use self::std::option::Option::{self, None, Some};
+use self::std::string::String;
+use self::std::vec::Vec;
 
 pub trait Wire: Sized {
     fn put(&self, out: &mut Vec<u8>);
@@ -31,8 +42,8 @@ macro_rules! fixed_width {
                 out.extend_from_slice(&self.to_le_bytes());
             }
             fn take(input: &mut &[u8]) -> Option<Self> {
-                let bytes = take_bytes(input, std::mem::size_of::<$int>())?;
-                let mut array = [0u8; std::mem::size_of::<$int>()];
+                let bytes = take_bytes(input, mem::size_of::<$int>())?;
+                let mut array = [0u8; mem::size_of::<$int>()];
                 array.copy_from_slice(bytes);
                 Some(<$int>::from_le_bytes(array))
             }
@@ -65,7 +76,7 @@ impl<T: Wire> Wire for Vec<T> {
     fn take(input: &mut &[u8]) -> Option<Self> {
         let len = usize::take(input)?;
         // Every item takes at least one byte, so a longer claimed length is a lie.
-        if len > input.len() && std::mem::size_of::<T>() > 0 {
+        if len > input.len() && mem::size_of::<T>() > 0 {
             return None;
         }
         let mut items = Vec::with_capacity(len);
