@@ -38,6 +38,11 @@ pub struct Build {
     /// rustc's diagnostics, rendered as the student would see them.
     pub log: String,
     pub duration: Duration,
+    /// The edition the submission was compiled as.
+    pub edition: String,
+    /// A single file that does not compile as the default edition but does
+    /// as an older one was graded as that one; this says so, for the report.
+    pub note: Option<String>,
 }
 
 pub enum BuildOutcome {
@@ -67,7 +72,7 @@ const DIAGNOSTIC_BYTES: usize = 4 << 20;
 pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &Arc<Budget>) -> Result<Build> {
     let started = Instant::now();
     if let Some(refusal) = &staged.refusal {
-        return Ok(refused(refusal, started));
+        return Ok(refused(refusal, started, &staged.edition));
     }
     let rustc = rustc_path()?;
     let shuttle = staged.race.then(|| shuttle_deps::ensure(&rustc));
@@ -79,27 +84,39 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
     }
     let spec = SessionSpec { kind: SessionKind::Build, read_only, writable: vec![exported.clone()], tmp_bytes: BUILD_TMP_BYTES };
     let session = Session::start(&spec, Arc::clone(budget))?;
-    let compiler = Compiler {
+    let mut compiler = Compiler {
         session: &session,
         rustc: &rustc,
         staged,
         limits,
         scratch: if session.sandboxed() { PathBuf::from("/tmp") } else { staged.grader_dir() },
         address_space: (!budget.caps_memory()).then_some(BUILD_MEMORY),
+        edition: staged.edition.clone(),
     };
-    // The race build needs its own compile of the submission; it runs beside
-    // the ordinary one, so on two cores it costs little extra time.
-    let (ordinary, race) = std::thread::scope(|scope| {
-        let race = shuttle.map(|shuttle| {
-            let compiler = &compiler;
-            scope.spawn(move || compiler.race(shuttle))
-        });
-        let ordinary = compiler.harness(staged.dir(), "out", &[], &[]);
-        (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
-    });
+    let (mut ordinary, mut race) = compiler.both(shuttle.clone());
+    let mut note = None;
+    let fails = |ordinary: &Result<(Compiled, Compiled)>| ordinary.as_ref().is_ok_and(|(compiled, _)| !compiled.errors.is_empty());
+    if !staged.edition_stated && fails(&ordinary) && compiler.edition != OLDER_EDITION {
+        // A single file names no edition: one that only an older edition
+        // accepts (`gen` as a name, say) is graded as that one, with a note.
+        let tried = std::mem::replace(&mut compiler.edition, OLDER_EDITION.to_string());
+        let (older, older_race) = compiler.both(shuttle);
+        if fails(&older) {
+            compiler.edition = tried;
+        } else {
+            note = Some(format!(
+                "{} does not compile as edition {tried}, the default for a single file, but does as edition {OLDER_EDITION}, \
+                 so it was graded as {OLDER_EDITION}; a Cargo.toml with `edition = \"{OLDER_EDITION}\"` says so for good.",
+                staged.root_display
+            ));
+            (ordinary, race) = (older, older_race);
+        }
+    }
+    let edition = compiler.edition.clone();
     let (compiled, linked) = ordinary?;
-    if let Some(message) = compiled.failure(staged, signature) {
-        return Ok(Build { outcome: BuildOutcome::Failed { message }, log: compiled.log, duration: started.elapsed() });
+    if let Some(message) = compiled.failure(staged, signature, &edition) {
+        let outcome = BuildOutcome::Failed { message };
+        return Ok(Build { outcome, log: compiled.log, duration: started.elapsed(), edition, note });
     }
     let log = [compiled.log, linked.log].join("");
     let outcome = match linked.errors.first() {
@@ -111,8 +128,11 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
             message: format!("the grader's harness could not be linked with this submission: {first}"),
         },
     };
-    Ok(Build { outcome, log, duration: started.elapsed() })
+    Ok(Build { outcome, log, duration: started.elapsed(), edition, note })
 }
+
+/// The edition a single file falls back to when it does not compile as the default.
+const OLDER_EDITION: &str = "2021";
 
 /// The toolchain's folder (the sysroot), which rustc reads.
 fn toolchain(rustc: &Path) -> PathBuf {
@@ -129,9 +149,26 @@ struct Compiler<'a> {
     scratch: PathBuf,
     /// rustc's address-space limit, where no control group caps the grading.
     address_space: Option<u64>,
+    /// The edition the student's crate is compiled as.
+    edition: String,
 }
 
 impl Compiler<'_> {
+    /// The ordinary build, and beside it the race build when race tests are
+    /// planned: on two cores its own compile of the submission costs little
+    /// extra time.
+    #[allow(clippy::type_complexity)]
+    fn both(
+        &self,
+        shuttle: Option<std::result::Result<&'static shuttle_deps::ShuttleDeps, String>>,
+    ) -> (Result<(Compiled, Compiled)>, Option<std::result::Result<PathBuf, String>>) {
+        std::thread::scope(|scope| {
+            let race = shuttle.map(|shuttle| scope.spawn(move || self.race(shuttle)));
+            let ordinary = self.harness(self.staged.dir(), "out", &[], &[]);
+            (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
+        })
+    }
+
     /// Compiles the staged crate as the library `submission` and links the
     /// harness against it into `<scratch>/<out>/harness`. `library` goes to
     /// the student's crate (the race build's std and core), `link` to the
@@ -142,7 +179,7 @@ impl Compiler<'_> {
     /// messages name the student's file as the student does (`src/main.rs:12:5`).
     fn harness(&self, cwd: &Path, out: &str, library: &[String], link: &[String]) -> Result<(Compiled, Compiled)> {
         let out = self.scratch.join(out);
-        let edition = self.staged.edition.as_str();
+        let edition = self.edition.as_str();
         let student = |cap_lints: bool| {
             let mut args = strings(&["--crate-type", "rlib", "--crate-name", "submission", "--edition", edition]);
             if cap_lints {
@@ -392,7 +429,7 @@ impl Compiled {
 
 impl Compiled {
     /// The one-paragraph message for a failed build, or None when it built.
-    fn failure(&self, staged: &Staged, signature: &Signature) -> Option<String> {
+    fn failure(&self, staged: &Staged, signature: &Signature, edition: &str) -> Option<String> {
         let first = self.errors.first()?;
         // "aborting due to N previous errors" and the like point nowhere.
         let (in_probe, in_submission): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
@@ -402,7 +439,7 @@ impl Compiled {
         Some(if let Some(first) = in_submission.first() {
             let count = in_submission.len();
             let errors = if count == 1 { "1 error".to_string() } else { format!("{count} errors") };
-            format!("the submission does not compile ({errors}); the first is {first}")
+            format!("the submission does not compile as edition {edition} ({errors}); the first is {first}")
         } else if in_probe.iter().any(|diagnostic| diagnostic.code.as_ref().is_some_and(|code| code.code == "E0425")) {
             format!("`{function}` is missing: the grader looks for `{}` in {root}", signature.text)
         } else if !in_probe.is_empty() {
@@ -412,7 +449,7 @@ impl Compiled {
             };
             format!("`{function}` does not have the contract's signature: the grader calls `{}`{found}", signature.text)
         } else {
-            format!("the submission does not compile: {first}")
+            format!("the submission does not compile as edition {edition}: {first}")
         })
     }
 }
@@ -424,7 +461,8 @@ fn declared_signature(root: &std::path::Path, function: &str) -> Option<(usize, 
 }
 
 /// A submission that staging refused: a failed build, without running rustc.
-fn refused(refusal: &crate::source::Refusal, started: Instant) -> Build {
+fn refused(refusal: &crate::source::Refusal, started: Instant, edition: &str) -> Build {
     let message = refusal.message.clone();
-    Build { outcome: BuildOutcome::Failed { message }, log: String::new(), duration: started.elapsed() }
+    let outcome = BuildOutcome::Failed { message };
+    Build { outcome, log: String::new(), duration: started.elapsed(), edition: edition.to_string(), note: None }
 }

@@ -98,6 +98,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let build = build::build(&staged, &assignment.signature, limits, &budget)?;
     tracing::debug!(ms = build.duration.as_millis() as u64, "built");
     let mut notes = process::sandbox_notes();
+    notes.extend(build.note.clone());
     let mut review = Vec::new();
     let outcomes = match &build.outcome {
         BuildOutcome::Built { harness, race } => {

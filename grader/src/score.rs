@@ -85,6 +85,7 @@ pub fn score(grading: Grading) -> Report {
             log: text::student_text(&build.log, text::LOG_BYTES),
             message: message.as_deref().map(|message| text::student_text(message, text::MESSAGE_BYTES)),
             duration_ms: build.duration.as_millis() as u64,
+            edition: build.edition.clone(),
         },
         tests,
         notes,

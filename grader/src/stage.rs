@@ -43,6 +43,8 @@ pub struct Staged {
     /// The student's crate root, relative to the scratch folder.
     pub root: PathBuf,
     pub edition: String,
+    /// The edition came from the student's `Cargo.toml`.
+    pub edition_stated: bool,
     /// The submission's crate root as the student names it, for messages.
     pub root_display: String,
     /// Race tests are planned: the build compiles the submission a second
@@ -108,6 +110,7 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
         scratch,
         root: submission.root.clone(),
         edition: submission.edition.clone(),
+        edition_stated: submission.edition_stated,
         root_display: submission.root.display().to_string(),
         race,
         race_dir: PathBuf::new(),

@@ -27,6 +27,9 @@ pub struct Submission {
     /// The crate root among `files`: `src/main.rs`, `src/lib.rs` or the single file.
     pub root: PathBuf,
     pub edition: String,
+    /// The edition came from the project's `Cargo.toml`; a single file's is
+    /// the grader's choice, and the build may try another.
+    pub edition_stated: bool,
 }
 
 pub struct SourceFile {
@@ -57,6 +60,7 @@ impl Submission {
             files: vec![SourceFile { path: PathBuf::from(name), text: text.to_string() }],
             root: PathBuf::from(name),
             edition: DEFAULT_EDITION.to_string(),
+            edition_stated: false,
         }
     }
 
@@ -71,6 +75,7 @@ impl Submission {
             files: vec![SourceFile { path: name.clone(), text }],
             root: name,
             edition: DEFAULT_EDITION.to_string(),
+            edition_stated: false,
         })
     }
 
@@ -103,7 +108,7 @@ impl Submission {
             "main.rs"
         };
         let edition = read_edition(&dir.join("Cargo.toml"))?;
-        Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition })
+        Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition, edition_stated: true })
     }
 
     /// The crate root's text.

@@ -41,7 +41,7 @@ pub fn sample_report(count: usize, points: f64, failing: &[usize]) -> Report {
         duration_ms: 1234,
         grader_version: "0.1.0".to_string(),
         audience: Audience::Student,
-        build: BuildReport { status: BuildStatus::Ok, log: String::new(), message: None, duration_ms: 300 },
+        build: BuildReport { status: BuildStatus::Ok, log: String::new(), message: None, duration_ms: 300, edition: "2024".into() },
         tests,
         notes: Vec::new(),
         review: Vec::new(),

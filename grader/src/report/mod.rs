@@ -60,6 +60,9 @@ pub struct BuildReport {
     /// What went wrong, in a sentence, when the build failed.
     pub message: Option<String>,
     pub duration_ms: u64,
+    /// The Rust edition the submission was compiled as.
+    #[serde(default)]
+    pub edition: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
