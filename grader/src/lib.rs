@@ -100,6 +100,13 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let mut notes = process::sandbox_notes();
     notes.extend(build.note.clone());
     let mut review = Vec::new();
+    let unsafe_uses = source::unsafe_uses(submission);
+    if !unsafe_uses.is_empty() {
+        review.push(format!(
+            "it uses `unsafe`, behind which a data race is invisible to the race tests: {}",
+            unsafe_uses.join("; ")
+        ));
+    }
     let outcomes = match &build.outcome {
         BuildOutcome::Built { harness, race } => {
             if let Some(Err(why)) = race {

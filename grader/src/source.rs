@@ -136,6 +136,54 @@ fn check_files(submission: &Submission) -> Result<(), Refusal> {
     }
 }
 
+/// Where the submission uses `unsafe`, for a person to look at: a data race
+/// behind `unsafe impl Sync` or an `UnsafeCell` is one the controlled
+/// scheduler cannot see. One line each, `src/main.rs:12: an unsafe block`,
+/// in file order; empty for most submissions.
+pub fn unsafe_uses(submission: &Submission) -> Vec<String> {
+    on_a_deep_stack(|| unsafe_in(submission), Vec::new())
+}
+
+fn unsafe_in(submission: &Submission) -> Vec<String> {
+    let _spans = SpanTable;
+    let mut found = Vec::new();
+    for file in &submission.files {
+        if let Ok(tokens) = lex(&file.text) {
+            find_unsafe(&file.path, tokens, &mut found);
+        }
+    }
+    found
+}
+
+fn find_unsafe(path: &Path, tokens: TokenStream, found: &mut Vec<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(ident) if plain(ident) == "unsafe" => {
+                let line = ident.span().start().line;
+                let what = match tokens.get(index + 1) {
+                    Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => "an unsafe block".to_string(),
+                    Some(TokenTree::Ident(next)) if plain(next) == "impl" => {
+                        // `unsafe impl Sync for Total`, up to the body.
+                        let words: Vec<String> = tokens[index..]
+                            .iter()
+                            .take_while(|token| !matches!(token, TokenTree::Group(group) if group.delimiter() == Delimiter::Brace))
+                            .map(|token| token.to_string())
+                            .collect();
+                        format!("`{}`", words.join(" ").replace(" < ", "<").replace(" >", ">").replace(" ,", ","))
+                    }
+                    Some(TokenTree::Ident(next)) if plain(next) == "fn" => "an unsafe fn".to_string(),
+                    Some(TokenTree::Ident(next)) if plain(next) == "trait" => "an unsafe trait".to_string(),
+                    _ => continue,
+                };
+                found.push(format!("{}:{line}: {what}", path.display()));
+            }
+            TokenTree::Group(group) => find_unsafe(path, group.stream(), found),
+            _ => {}
+        }
+    }
+}
+
 /// The race build's one edit, for a file whose modules call `thread_local!`
 /// by its bare name: that name comes from the real std's macros, which no
 /// `--extern std` can replace, so the race build's thread-locals would be one
@@ -1152,5 +1200,13 @@ fn main() { link(); let _ = (uses_square(), precise(), Counter { used: 0, link: 
         assert_eq!(edited.matches("use std::thread_local;").count(), 4, "the root, pool, deeper and own's own: {edited}");
         assert_eq!(with_shuttle_thread_locals("fn f() { std::thread_local! { static A: u8 = 0; } }"), None);
         assert_eq!(with_shuttle_thread_locals("fn f() {}"), None);
+    }
+
+    #[test]
+    fn unsafe_blocks_and_impls_are_listed_with_their_lines() {
+        let text = "use std::cell::UnsafeCell;\nstruct Total(UnsafeCell<u64>);\nunsafe impl Sync for Total {}\nfn f(t: &Total) -> u64 {\n    unsafe { *t.0.get() }\n}\nfn g() { let unsafe_count = 1; }\n";
+        let submission = Submission::from_source("main.rs", text);
+        assert_eq!(unsafe_uses(&submission), ["main.rs:3: `unsafe impl Sync for Total`", "main.rs:5: an unsafe block"]);
+        assert!(unsafe_uses(&Submission::from_source("main.rs", "fn f() {}")).is_empty());
     }
 }
