@@ -95,7 +95,11 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
     };
     let (mut ordinary, mut race) = compiler.both(shuttle.clone());
     let mut note = None;
-    let fails = |ordinary: &Result<(Compiled, Compiled)>| ordinary.as_ref().is_ok_and(|(compiled, _)| !compiled.errors.is_empty());
+    // Only a failure another edition could mend: not a build stopped at a
+    // limit or by an endless `const` evaluation, which would only repeat.
+    let fails = |ordinary: &Result<(Compiled, Compiled)>| {
+        ordinary.as_ref().is_ok_and(|(compiled, _)| !compiled.errors.is_empty() && !compiled.stopped && !compiled.evaluates_endlessly())
+    };
     if !staged.edition_stated && fails(&ordinary) && compiler.edition != OLDER_EDITION {
         // A single file names no edition: one that only an older edition
         // accepts (`gen` as a name, say) is graded as that one, with a note.
@@ -423,7 +427,12 @@ impl Compiled {
         !self.stopped
             && !located.is_empty()
             && located.iter().all(|error| error.is_lint())
-            && !located.iter().any(|error| error.code.as_ref().is_some_and(|code| code.code == "long_running_const_eval"))
+            && !self.evaluates_endlessly()
+    }
+
+    /// rustc stopped a `const` evaluation that ran too long.
+    fn evaluates_endlessly(&self) -> bool {
+        self.errors.iter().any(|error| error.code.as_ref().is_some_and(|code| code.code == "long_running_const_eval"))
     }
 }
 

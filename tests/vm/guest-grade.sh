@@ -61,15 +61,15 @@ PY
 
 echo "== kernel $(uname -r), /sys/fs/cgroup is $(stat -fc %T $CG)"
 echo "== (a) root"
-# 120 s per test: the VM emulates its CPUs, and 512 traced threads take many seconds to start there.
-grade as_root spawn_30000_threads "limit on threads and processes (512 threads and processes)" --only example,output --timeout 120
+# 300 s per test: the VM emulates its CPUs, and 512 traced threads take many seconds to start there.
+grade as_root spawn_30000_threads "limit on threads and processes (512 threads and processes)" --only example,output --timeout 300
 grade as_root allocate_growing "memory limit (2 GiB)" --only output --timeout 60
 
 echo "== (b) uid 1000, alone in the delegated group /ta"
 mkdir $CG/ta
 chown 1000:1000 $CG/ta $CG/ta/cgroup.procs $CG/ta/cgroup.subtree_control $CG/ta/cgroup.threads
 mkdir -p /tmp/home1000 && chown 1000:1000 /tmp/home1000
-grade as_user spawn_30000_threads "limit on threads and processes (512 threads and processes)" --only example,output --timeout 120
+grade as_user spawn_30000_threads "limit on threads and processes (512 threads and processes)" --only example,output --timeout 300
 grade as_user allocate_growing "memory limit (2 GiB)" --only output --timeout 60
 echo "/ta afterwards: passes on '$(cat $CG/ta/cgroup.subtree_control)'; holds: $(cd $CG/ta && find . -mindepth 1 -maxdepth 1 -type d)"
 
