@@ -49,7 +49,13 @@ pub enum BuildOutcome {
     /// The harness program every test runs, and the race harness (built
     /// against shuttle) when race tests are planned: `Err` says why there is
     /// none, and those tests then run on real threads only.
-    Built { harness: PathBuf, race: Option<std::result::Result<PathBuf, String>> },
+    Built {
+        harness: PathBuf,
+        race: Option<std::result::Result<PathBuf, String>>,
+        /// A library project's own program (`src/main.rs` built against the
+        /// library), which the output test runs; `Err` says why it did not compile.
+        program: Option<std::result::Result<PathBuf, String>>,
+    },
     Failed { message: String },
 }
 
@@ -124,8 +130,11 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
     }
     let log = [compiled.log, linked.log].join("");
     let outcome = match linked.errors.first() {
-        None => match compiler.export("out", "harness") {
-            Ok(harness) => BuildOutcome::Built { harness, race },
+        None => match compiler.export("out", "harness", "harness") {
+            Ok(harness) => {
+                let program = staged.program.as_ref().map(|program| compiler.program(program));
+                BuildOutcome::Built { harness, race, program }
+            }
             Err(why) => BuildOutcome::Failed { message: why },
         },
         Some(first) => BuildOutcome::Failed {
@@ -241,17 +250,33 @@ impl Compiler<'_> {
             self.harness(&self.staged.dir().join(&self.staged.race_dir), "race-out", &library, &link)
                 .map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
-            None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "race-harness"),
+            None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "harness", "race-harness"),
             Some(first) => Err(format!("the code does not compile against shuttle's threads and locks ({first})")),
             None => Err("the code does not compile against shuttle's threads and locks".to_string()),
         }
     }
 
-    /// Copies `<scratch>/<out>/harness` out of the sandbox as `name`.
-    fn export(&self, out: &str, name: &str) -> std::result::Result<PathBuf, String> {
+    /// A library project's `src/main.rs`, compiled against the library the
+    /// ordinary build made, as cargo would build the package's binary.
+    fn program(&self, program: &crate::submission::Program) -> std::result::Result<PathBuf, String> {
+        let out = self.scratch.join("out");
+        let mut args = strings(&["--crate-type", "bin", "--crate-name", "program", "--edition", &self.edition]);
+        args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--extern"]));
+        args.push(format!("{}={}", program.library_name, out.join("libsubmission.rlib").display()));
+        args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("program").display().to_string()]);
+        args.push(program.root.display().to_string());
+        let compiled = self.compile(args, self.staged.dir()).map_err(|error| format!("{error:#}"))?;
+        match compiled.errors.iter().find(|error| !error.spans.is_empty()).or(compiled.errors.first()) {
+            None => self.export("out", "program", "program"),
+            Some(first) => Err(format!("{} does not compile as edition {}: {first}", program.root.display(), self.edition)),
+        }
+    }
+
+    /// Copies `<scratch>/<out>/<built>` out of the sandbox as `name`.
+    fn export(&self, out: &str, built: &str, name: &str) -> std::result::Result<PathBuf, String> {
         let to = self.staged.binaries_dir().join(name);
         self.session
-            .export(&self.scratch.join(out).join("harness"), &to, BINARY_BYTES)
+            .export(&self.scratch.join(out).join(built), &to, BINARY_BYTES)
             .map(|_| to)
             .map_err(|why| format!("the compiled program cannot be kept: {why}"))
     }

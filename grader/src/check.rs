@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::assignment::{Assignment, Catalog};
 use crate::report::{self, Audience};
-use crate::submission::Submission;
+use crate::submission::{Manifest, Submission};
 use crate::{Options, grade};
 
 /// How often `--watch` looks at the files: quick enough to feel immediate,
@@ -69,28 +69,8 @@ pub fn find_project(start: &Path) -> Result<Project> {
         _ => start.join(up),
     };
     let manifest = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read `{}`", manifest.display()))?;
-    let assignment = assignment_in(&text).with_context(|| format!("`{}` {NO_MARKER}", manifest.display()))?;
+    let assignment = Manifest::read(&manifest)?.assignment().with_context(|| format!("`{}` {NO_MARKER}", manifest.display()))?;
     Ok(Project { root, assignment })
-}
-
-/// `assignment = "<name>"` under `[package.metadata.grader]`, read line by
-/// line: the grader needs this one key, not a TOML parser.
-fn assignment_in(manifest: &str) -> Option<String> {
-    let mut in_table = false;
-    for line in manifest.lines() {
-        let line = line.split('#').next().unwrap_or_default().trim();
-        if line.starts_with('[') {
-            in_table = line.trim_start_matches('[').trim_end_matches(']').trim() == "package.metadata.grader";
-        } else if in_table
-            && let Some((key, value)) = line.split_once('=')
-            && key.trim() == "assignment"
-        {
-            let name = value.trim().trim_matches(|c| c == '"' || c == '\'');
-            return (!name.is_empty()).then(|| name.to_string());
-        }
-    }
-    None
 }
 
 /// Grades the project once and prints the report; with `watch`, again after
@@ -199,6 +179,7 @@ mod tests {
 
     #[test]
     fn reads_the_assignment_from_the_grader_table_only() {
+        let assignment_in = |text: &str| toml::from_str::<Manifest>(text).unwrap().assignment();
         let manifest = "[package]\nname = \"x\"\nassignment = \"no\"\n\n[package.metadata.grader]\n# which exercise\nassignment = \"worker_pool\" # the pool\n";
         assert_eq!(assignment_in(manifest).as_deref(), Some("worker_pool"));
         assert_eq!(assignment_in("[package]\nassignment = \"parallel_sum\"\n"), None);

@@ -108,7 +108,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         ));
     }
     let outcomes = match &build.outcome {
-        BuildOutcome::Built { harness, race } => {
+        BuildOutcome::Built { harness, race, program } => {
             if let Some(Err(why)) = race {
                 notes.push(format!(
                     "The race tests ran on real threads only ({} times as many runs): {why}.",
@@ -123,6 +123,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
             let settings = run::RunSettings {
                 harness,
                 race_harness: race.as_ref().and_then(|race| race.as_deref().ok()),
+                program: program.as_ref().map(|program| program.as_deref().map_err(String::as_str)),
                 session: &session,
                 limits: run::test_limits(limits, timeout, budget.caps_memory()),
             };

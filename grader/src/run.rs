@@ -35,6 +35,9 @@ const RACE_CHANNEL: usize = 1 << 20;
 pub struct Outcome {
     /// What the process did, or why it could not be started.
     pub process: std::result::Result<Finished, String>,
+    /// Why the test could not run for a reason of the submission's own (its
+    /// `src/main.rs` does not compile): the test fails with this message.
+    pub not_run: Option<String>,
     /// The one record the harness wrote, when it could be read.
     pub record: Option<Record>,
 }
@@ -44,6 +47,8 @@ pub struct RunSettings<'a> {
     /// The harness built against shuttle; without it, schedule exploration
     /// falls back to more runs on real threads.
     pub race_harness: Option<&'a Path>,
+    /// A library project's own program for the output test, or why it did not compile.
+    pub program: Option<std::result::Result<&'a Path, &'a str>>,
     pub session: &'a Session,
     pub limits: TestLimits,
 }
@@ -102,6 +107,7 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
         .map(|slot| {
             slot.into_inner().ok().flatten().unwrap_or(Outcome {
                 process: Err("the test was not run".to_string()),
+                not_run: None,
                 record: None,
             })
         })
@@ -171,26 +177,17 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
 }
 
 fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
+    if let (Check::Program { .. }, Some(program)) = (&test.check, settings.program) {
+        return match program {
+            Ok(program) => run_program(program, settings),
+            Err(why) => Outcome { process: Err(why.to_string()), not_run: Some(why.to_string()), record: None },
+        };
+    }
     let invocation = invocation(test, settings);
-    let limits = &settings.limits;
-    let job = Job {
-        program: invocation.harness.to_path_buf(),
-        args: Vec::new(),
-        // Only what a Rust program needs; nothing of the grader's environment.
-        env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()), ("RUST_BACKTRACE".into(), "0".into())],
-        cwd: "/".into(),
-        timeout_ms: invocation.timeout.as_millis() as u64,
-        output_bytes: limits.output_bytes,
-        output_limit: Some(limits.output_limit),
-        channel_bytes: Some(invocation.channel_bytes),
-        // Real-thread repetitions start thousands of threads to check answers
-        // only; every other test's threads are counted.
-        trace: invocation.mode != Mode::Repeat,
-        tasks: Some(limits.tasks),
-        address_space: limits.address_space,
-        cpu_secs: Some(limits.cpu_secs),
-        file_bytes: Some(limits.file_bytes),
-    };
+    // Real-thread repetitions start thousands of threads to check answers
+    // only; every other test's threads are counted.
+    let trace = invocation.mode != Mode::Repeat;
+    let job = test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace);
     let mut input = Vec::with_capacity(invocation.input.len() + 1);
     invocation.mode.put(&mut input);
     input.extend_from_slice(&invocation.input);
@@ -199,9 +196,39 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
             tracing::debug!(test = %test.name, tasks = ?finished.tasks, cpu_ms = finished.cpu.as_millis() as u64, "ran");
             // A record cut short at the channel's cap is no record.
             let record = (finished.channel.dropped == 0).then(|| record::decode(&finished.channel.bytes)).flatten();
-            Outcome { process: Ok(finished), record }
+            Outcome { process: Ok(finished), not_run: None, record }
         }
-        Err(error) => Outcome { process: Err(format!("could not run the test: {error}")), record: None },
+        Err(error) => Outcome { process: Err(format!("could not run the test: {error}")), not_run: None, record: None },
+    }
+}
+
+/// One test's process: `program` under the test limits, with only what a
+/// Rust program needs of an environment and nothing of the grader's.
+fn test_job(settings: &RunSettings, program: &Path, timeout: Duration, channel_bytes: Option<usize>, trace: bool) -> Job {
+    let limits = &settings.limits;
+    Job {
+        program: program.to_path_buf(),
+        args: Vec::new(),
+        env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()), ("RUST_BACKTRACE".into(), "0".into())],
+        cwd: "/".into(),
+        timeout_ms: timeout.as_millis() as u64,
+        output_bytes: limits.output_bytes,
+        output_limit: Some(limits.output_limit),
+        channel_bytes,
+        trace,
+        tasks: Some(limits.tasks),
+        address_space: limits.address_space,
+        cpu_secs: Some(limits.cpu_secs),
+        file_bytes: Some(limits.file_bytes),
+    }
+}
+
+/// A library project's own program, run as it is: what it prints is the output test's.
+fn run_program(program: &Path, settings: &RunSettings) -> Outcome {
+    let job = test_job(settings, program, settings.limits.timeout, None, true);
+    match settings.session.run(job, &[]) {
+        Ok(finished) => Outcome { process: Ok(finished), not_run: None, record: None },
+        Err(error) => Outcome { process: Err(format!("could not run the test: {error}")), not_run: None, record: None },
     }
 }
 

@@ -114,7 +114,12 @@ impl Verdict {
 
 fn judge(assignment: &Assignment, timeout: Duration, replay: &ReplayBase, test: &PlannedTest, outcome: Outcome) -> TestReport {
     let (verdict, duration, spawned) = match &outcome.process {
-        Err(error) => (Verdict::new(Status::Crashed, error.clone()), Duration::ZERO, None),
+        Err(error) => {
+            // A test the submission kept from running (its program does not
+            // compile) failed; one the grader could not run crashed.
+            let status = if outcome.not_run.is_some() { Status::Failed } else { Status::Crashed };
+            (Verdict::new(status, error.clone()), Duration::ZERO, None)
+        }
         Ok(finished) => {
             let spawned = finished.tasks.as_ref().map(|tasks| tasks.threads);
             let verdict = match &test.check {

@@ -45,6 +45,8 @@ pub struct Staged {
     pub edition: String,
     /// The edition came from the student's `Cargo.toml`.
     pub edition_stated: bool,
+    /// A library project's `src/main.rs`, which the output test runs.
+    pub program: Option<crate::submission::Program>,
     /// The submission's crate root as the student names it, for messages.
     pub root_display: String,
     /// Race tests are planned: the build compiles the submission a second
@@ -111,6 +113,7 @@ pub fn stage(submission: &Submission, signature: &Signature, race: bool) -> Resu
         root: submission.root.clone(),
         edition: submission.edition.clone(),
         edition_stated: submission.edition_stated,
+        program: submission.program.clone(),
         root_display: submission.root.display().to_string(),
         race,
         race_dir: PathBuf::new(),

@@ -17,6 +17,8 @@ const MOST_FILES: usize = 200;
 const LARGEST_TOTAL: u64 = 4 * 1024 * 1024;
 const EDITIONS: &[&str] = &["2015", "2018", "2021", "2024"];
 const DEFAULT_EDITION: &str = "2024";
+/// What cargo compiles a package that names no edition as.
+const CARGO_DEFAULT_EDITION: &str = "2015";
 
 const WHAT_TO_GIVE: &str = "give a `.rs` file or a Cargo project folder with src/main.rs or src/lib.rs";
 
@@ -30,6 +32,68 @@ pub struct Submission {
     /// The edition came from the project's `Cargo.toml`; a single file's is
     /// the grader's choice, and the build may try another.
     pub edition_stated: bool,
+    /// A project whose function is in `src/lib.rs` and whose `fn main` is in
+    /// `src/main.rs`: the program the output test runs, built against the library.
+    pub program: Option<Program>,
+}
+
+/// `src/main.rs` of a library project, and the name it calls the library by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub root: PathBuf,
+    pub library_name: String,
+}
+
+/// What the grader reads of a project's `Cargo.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Manifest {
+    #[serde(default)]
+    pub package: Option<Package>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Package {
+    pub name: Option<String>,
+    pub edition: Option<toml::Value>,
+    #[serde(default)]
+    pub metadata: Option<toml::Value>,
+}
+
+impl Manifest {
+    /// Reads a `Cargo.toml`; a file that is not TOML is a usage error in one line.
+    pub fn read(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        toml::from_str(&text).map_err(|error| {
+            let why = error.message().lines().next().unwrap_or("not TOML").to_string();
+            anyhow::anyhow!("`{}` is not a Cargo manifest cargo could read: {why}", path.display())
+        })
+    }
+
+    /// The edition cargo compiles the package as: 2015 when none is named.
+    fn edition(&self, path: &Path) -> Result<String> {
+        let edition = match self.package.as_ref().and_then(|package| package.edition.as_ref()) {
+            None => return Ok(CARGO_DEFAULT_EDITION.to_string()),
+            Some(toml::Value::String(edition)) => edition.clone(),
+            Some(_) => bail!("`{}` names its edition in a way the grader cannot read: write `edition = \"2021\"`", path.display()),
+        };
+        if !EDITIONS.contains(&edition.as_str()) {
+            bail!("`{}` asks for edition {edition}: the grader knows {}", path.display(), EDITIONS.join(", "));
+        }
+        Ok(edition)
+    }
+
+    /// `assignment` under `[package.metadata.grader]`: which assignment a starter is.
+    pub fn assignment(&self) -> Option<String> {
+        let metadata = self.package.as_ref()?.metadata.as_ref()?;
+        let name = metadata.get("grader")?.get("assignment")?.as_str()?;
+        (!name.is_empty()).then(|| name.to_string())
+    }
+
+    /// The name the package's binary calls its library by: its name with `-` as `_`.
+    fn library_name(&self) -> String {
+        let name = self.package.as_ref().and_then(|package| package.name.as_deref()).unwrap_or("submission");
+        name.replace('-', "_")
+    }
 }
 
 pub struct SourceFile {
@@ -61,6 +125,7 @@ impl Submission {
             root: PathBuf::from(name),
             edition: DEFAULT_EDITION.to_string(),
             edition_stated: false,
+            program: None,
         }
     }
 
@@ -76,6 +141,7 @@ impl Submission {
             root: name,
             edition: DEFAULT_EDITION.to_string(),
             edition_stated: false,
+            program: None,
         })
     }
 
@@ -98,7 +164,9 @@ impl Submission {
             );
         }
         let defines = |name: &str| {
-            files.iter().any(|file| file.path == Path::new("src").join(name) && defines_function(&file.text, function))
+            files.iter().any(|file| {
+                file.path == Path::new("src").join(name) && crate::source::declared_signature(&file.text, function).is_some()
+            })
         };
         // The program is graded when it defines the function itself; a binary that
         // only `use`s its own library's function is graded through the library.
@@ -107,24 +175,19 @@ impl Submission {
         } else {
             "main.rs"
         };
-        let edition = read_edition(&dir.join("Cargo.toml"))?;
-        Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition, edition_stated: true })
+        let path = dir.join("Cargo.toml");
+        let manifest = if path.is_file() { Manifest::read(&path)? } else { Manifest::default() };
+        let edition = if path.is_file() { manifest.edition(&path)? } else { DEFAULT_EDITION.to_string() };
+        let program = (root == "lib.rs" && has("main.rs"))
+            .then(|| Program { root: Path::new("src").join("main.rs"), library_name: manifest.library_name() });
+        let edition_stated = path.is_file();
+        Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition, edition_stated, program })
     }
 
     /// The crate root's text.
     pub fn root_text(&self) -> &str {
         self.files.iter().find(|file| file.path == self.root).map(|file| file.text.as_str()).unwrap_or_default()
     }
-}
-
-fn defines_function(text: &str, function: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        line.split_once(&format!("fn {function}"))
-            .is_some_and(|(before, after)| {
-                !before.contains("//") && after.trim_start().starts_with(['(', '<'])
-            })
-    })
 }
 
 fn collect_sources(base: &Path, relative: &Path, files: &mut Vec<SourceFile>) -> Result<()> {
@@ -167,34 +230,26 @@ fn read_source(path: &Path) -> Result<String> {
         .map_err(|_| anyhow::anyhow!("`{}` is not UTF-8 text, so it is not Rust source: {WHAT_TO_GIVE}", path.display()))
 }
 
-fn read_edition(manifest: &Path) -> Result<String> {
-    let Ok(text) = std::fs::read_to_string(manifest) else {
-        return Ok(DEFAULT_EDITION.to_string());
-    };
-    for line in text.lines() {
-        let Some((key, value)) = line.split_once('=') else { continue };
-        if key.trim() == "edition" {
-            let edition = value.trim().trim_matches(|c| c == '"' || c == '\'');
-            if !EDITIONS.contains(&edition) {
-                bail!("`{}` asks for edition {edition}: the grader knows {}", manifest.display(), EDITIONS.join(", "));
-            }
-            return Ok(edition.to_string());
-        }
-    }
-    Ok(DEFAULT_EDITION.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn finds_a_function_definition_but_not_a_call_or_comment() {
-        assert!(defines_function("fn parallel_sum(data: &[u64]) {}", "parallel_sum"));
-        assert!(defines_function("  pub fn parallel_sum<T>(x: T)", "parallel_sum"));
-        assert!(!defines_function("// fn parallel_sum(", "parallel_sum"));
-        assert!(!defines_function("let x = parallel_sum(&d, 4);", "parallel_sum"));
-        assert!(!defines_function("fn parallel_sum_helper()", "parallel_sum"));
+    fn a_library_with_a_binary_is_graded_through_the_library_and_runs_the_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"my-sum\"\n").unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "pub fn parallel_sum(d: &[u64], c: usize) -> u64 { 0 }\n").unwrap();
+        // A call and a comment in main.rs are not a definition.
+        std::fs::write(dir.path().join("src/main.rs"), "// fn parallel_sum(\nfn main() { my_sum::parallel_sum(&[], 1); }\n").unwrap();
+        let submission = Submission::open(dir.path(), "parallel_sum").unwrap();
+        assert_eq!(submission.root, Path::new("src/lib.rs"));
+        assert_eq!(submission.edition, "2015", "cargo's edition when none is named");
+        let program = submission.program.expect("main.rs is the program");
+        assert_eq!((program.root.as_path(), program.library_name.as_str()), (Path::new("src/main.rs"), "my_sum"));
+        std::fs::write(dir.path().join("src/main.rs"), "fn parallel_sum(d: &[u64], c: usize) -> u64 { 1 }\nfn main() {}\n").unwrap();
+        let submission = Submission::open(dir.path(), "parallel_sum").unwrap();
+        assert_eq!((submission.root.as_path(), submission.program), (Path::new("src/main.rs"), None));
     }
 
     #[test]
