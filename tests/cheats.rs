@@ -236,11 +236,7 @@ fn check(cheat: &Cheat) -> Vec<String> {
     };
     let claims = &cheat.expect;
     if let Some(limit) = &claims.documented_limit {
-        let readme = std::fs::read_to_string(repo().join("README.md")).unwrap_or_default();
-        let limits = readme.split("What is **not** protected").nth(1).unwrap_or_default();
-        // As prose reads, whatever the line breaks.
-        let section = limits.split("\n## ").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-        expect(section.contains(limit.as_str()), format!("the README's limits do not name {limit:?}"));
+        expect(support::readme_limit_named(limit).is_ok(), format!("the README's limits do not name {limit:?}"));
         return problems;
     }
     let measured = grade(cheat, &["--format", "json"], &[]);

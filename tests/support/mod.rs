@@ -143,3 +143,12 @@ pub fn rss_kb(pid: u32) -> u64 {
     let line = status.lines().find(|line| line.starts_with("VmRSS:")).unwrap_or_default();
     line.split_whitespace().nth(1).and_then(|kb| kb.parse().ok()).unwrap_or(0)
 }
+
+/// Whether the README's list of what is not protected names `limit`, as
+/// prose reads, whatever its line breaks.
+pub fn readme_limit_named(limit: &str) -> Result<(), String> {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap_or_default();
+    let limits = readme.split("What is **not** protected").nth(1).unwrap_or_default();
+    let section = limits.split("\n## ").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    if section.contains(limit) { Ok(()) } else { Err(format!("the README's limits do not name {limit:?}")) }
+}
