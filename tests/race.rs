@@ -1,8 +1,10 @@
 //! Race-stress end to end: every race bug in the corpus is caught in 20 of 20
 //! gradings with different seeds and its replay command reproduces it; every
-//! correct submission passes the race tests in 20 of 20 gradings; and the
-//! known traps (an API shuttle lacks, a panic the student handles) are not
-//! false failures.
+//! correct submission passes the race tests in 20 of 20 gradings; the known
+//! traps (an API shuttle lacks, a panic the student handles) are not false
+//! failures; and each construct the shim supplies or fixes has a correct use
+//! in tests/shim/ that passes every race test and, where a bug of the same
+//! shape exists, a buggy twin that the controlled scheduler catches.
 
 mod support;
 
@@ -276,4 +278,60 @@ fn main() {}
             assert!(test["message"].as_str().unwrap().contains("spin loop"), "{test}");
         }
     }
+}
+
+/// A submission in tests/shim/, where each construct the shim supplies or
+/// fixes has a correct use and, where a bug of the same shape exists, a twin.
+fn shim_fixture(name: &str) -> PathBuf {
+    repo().join("tests/shim").join(name)
+}
+
+/// Grades `fixture`, which is correct, and checks it passes every race test
+/// under the controlled scheduler and on real threads.
+fn passes_every_race_test(assignment: &str, fixture: &str) {
+    let graded = grade_races(assignment, &shim_fixture(fixture), 3);
+    let notes = graded.report["notes"].to_string();
+    assert!(!notes.contains("real threads only"), "{fixture} did not run under the scheduler: {notes}");
+    let statuses = race_statuses(&graded);
+    let messages: Vec<&str> = graded.tests().iter().filter_map(|test| test["message"].as_str()).collect();
+    assert_eq!(statuses.len(), 8, "{fixture}: {statuses:?}");
+    assert!(statuses.iter().all(|(_, status)| status == "passed"), "{fixture}: a false alarm: {messages:#?}");
+}
+
+/// Grades `fixture`, a bug, and checks the controlled scheduler catches it:
+/// the schedule test with 2 threads fails, and every schedule test that
+/// fails says `caught_as`. Returns how many of the four failed.
+fn caught_under_the_scheduler(assignment: &str, fixture: &str, caught_as: &str, extra: &[&str]) -> usize {
+    let path = shim_fixture(fixture);
+    let mut args = vec!["--only", "race", "--seed", "3"];
+    args.extend_from_slice(extra);
+    let graded = grade_json(assignment, &path, &args);
+    let schedule_tests: Vec<&serde_json::Value> =
+        graded.tests().iter().filter(|test| !test["name"].as_str().unwrap().contains("-real")).collect();
+    assert_eq!(schedule_tests.len(), 4, "{fixture}: {:?}", race_statuses(&graded));
+    let failed: Vec<&&serde_json::Value> = schedule_tests.iter().filter(|test| test["status"] == "failed").collect();
+    assert!(
+        failed.iter().any(|test| test["name"].as_str().unwrap().ends_with("threads=2")),
+        "{fixture} was not caught with 2 threads: {:?}",
+        race_statuses(&graded)
+    );
+    for test in &failed {
+        assert!(test["message"].as_str().unwrap().contains(caught_as), "{fixture}: not a {caught_as}: {test}");
+    }
+    failed.len()
+}
+
+#[test]
+fn a_nested_scope_joins_each_thread_once_it_has_finished() {
+    // Shuttle's scope woke its owner when its last thread finished, even
+    // when the owner was blocked in a nested scope's join by then: a correct
+    // divide and conquer "panicked under a rare interleaving".
+    passes_every_race_test("parallel_sum", "nested_scopes.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "nested_scopes_lost_update.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn named_scoped_threads_and_poisoned_locks_behave_as_std() {
+    // Shuttle's scoped threads took no name.
+    passes_every_race_test("parallel_sum", "threads_and_poison.rs");
 }

@@ -1,35 +1,73 @@
-//! Shuttle's threads, with what std has and shuttle does not: a panic in
-//! a spawned thread comes back as `Err` from `join()` instead of failing
-//! the whole run (so a student who handles it is not told of a race),
-//! `JoinHandle::is_finished`, and `Builder::spawn_scoped`.
+//! Shuttle's threads, with what std has and shuttle does not, or does
+//! differently:
+//!
+//! - a panic in a spawned thread comes back as `Err` from `join()`
+//!   instead of failing the whole run, so a student who handles it is not
+//!   told of a race; `JoinHandle::is_finished`; `Builder::spawn_scoped`;
+//! - `scope`, of this module's own making on shuttle's spawn and join (see
+//!   [`scope`] for shuttle's fault).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 
 pub use ::std::thread::*;
 pub use shuttle::thread::{
     AccessError, LocalKey, Thread, ThreadId, current, park, park_timeout, sleep, yield_now,
 };
 
-/// Runs `f`, catching its panic, and marks `finished` when it is done.
-fn finishing<F: FnOnce() -> T, T>(f: F, finished: Arc<AtomicBool>) -> impl FnOnce() -> Result<T> {
-    move || {
-        let result = catch_unwind(AssertUnwindSafe(f));
-        finished.store(true, Ordering::SeqCst);
-        result
+/// What a spawned thread leaves for whoever joins it. The std mutex is
+/// taken only between scheduling points, so it never waits.
+struct Packet<T> {
+    result: StdMutex<Option<Result<T>>>,
+    finished: AtomicBool,
+    /// A scoped thread's scope, told here of a panic nobody joined.
+    unhandled_panic: Option<Arc<AtomicBool>>,
+}
+
+impl<T> Packet<T> {
+    fn new(unhandled_panic: Option<Arc<AtomicBool>>) -> Arc<Packet<T>> {
+        Arc::new(Packet { result: StdMutex::new(None), finished: AtomicBool::new(false), unhandled_panic })
+    }
+
+    /// The thread's body: runs `f`, catching its panic, and keeps what it gave.
+    fn run<F: FnOnce() -> T + Send>(self: Arc<Self>, f: F) -> impl FnOnce() + Send
+    where
+        T: Send,
+    {
+        move || {
+            let result = catch_unwind(AssertUnwindSafe(f));
+            *self.result.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+            self.finished.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn take(&self) -> Result<T> {
+        let result = self.result.lock().unwrap_or_else(PoisonError::into_inner).take();
+        // Shuttle drops a thread that never ran when it tears an execution down.
+        result.unwrap_or_else(|| Err(Box::new("the thread ended without a result")))
     }
 }
 
-#[derive(Debug)]
+impl<T> Drop for Packet<T> {
+    fn drop(&mut self) {
+        let result = self.result.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let (Some(Err(_)), Some(flag)) = (result, &self.unhandled_panic) {
+            flag.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
 pub struct JoinHandle<T> {
-    handle: shuttle::thread::JoinHandle<Result<T>>,
-    finished: Arc<AtomicBool>,
+    handle: shuttle::thread::JoinHandle<()>,
+    packet: Arc<Packet<T>>,
 }
 
 impl<T> JoinHandle<T> {
     pub fn join(self) -> Result<T> {
-        self.handle.join().and_then(|result| result)
+        let _ = self.handle.join();
+        self.packet.take()
     }
 
     pub fn thread(&self) -> &Thread {
@@ -37,7 +75,13 @@ impl<T> JoinHandle<T> {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.finished.load(Ordering::SeqCst)
+        self.packet.finished.load(Ordering::SeqCst)
+    }
+}
+
+impl<T> std::fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinHandle").finish_non_exhaustive()
     }
 }
 
@@ -47,8 +91,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let finished = Arc::new(AtomicBool::new(false));
-    JoinHandle { handle: shuttle::thread::spawn(finishing(f, Arc::clone(&finished))), finished }
+    Builder::new().spawn(f).expect("failed to spawn thread")
 }
 
 #[derive(Debug, Default)]
@@ -73,9 +116,9 @@ impl Builder {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let finished = Arc::new(AtomicBool::new(false));
-        let handle = self.0.spawn(finishing(f, Arc::clone(&finished)))?;
-        Ok(JoinHandle { handle, finished })
+        let packet = Packet::new(None);
+        let handle = self.0.spawn(Arc::clone(&packet).run(f))?;
+        Ok(JoinHandle { handle, packet })
     }
 
     #[track_caller]
@@ -88,17 +131,36 @@ impl Builder {
         F: FnOnce() -> T + Send + 'scope,
         T: Send + 'scope,
     {
-        // Shuttle's scoped threads take no name or stack size.
-        Ok(scope.spawn(f))
+        let packet = Packet::new(Some(Arc::clone(&scope.unhandled_panic)));
+        let body: Box<dyn FnOnce() + Send + 'scope> = Box::new(Arc::clone(&packet).run(f));
+        // SAFETY: the thread borrows from 'scope, which outlives it: `scope`
+        // joins every thread spawned in it before it returns or unwinds.
+        let body: Box<dyn FnOnce() + Send + 'static> = unsafe { std::mem::transmute(body) };
+        let handle = self.0.spawn(body)?;
+        let thread = handle.thread().clone();
+        scope.unjoined.add(handle);
+        Ok(ScopedJoinHandle { unjoined: &scope.unjoined, thread, packet })
     }
 }
 
-#[repr(transparent)]
-#[derive(Debug)]
-pub struct Scope<'scope, 'env: 'scope>(shuttle::thread::Scope<'scope, 'env>);
-
-#[derive(Debug)]
-pub struct ScopedJoinHandle<'scope, T>(shuttle::thread::ScopedJoinHandle<'scope, Result<T>>);
+/// A scope of this module's own, on shuttle's spawn and join.
+///
+/// Shuttle's `scope` is wrong for nested scopes: the last of a scope's
+/// threads to finish makes the scope's owner runnable again, whatever
+/// that thread is blocked on by then. In divide and conquer the owner is
+/// by then inside a nested scope of its own, blocked in `join` on a
+/// thread of that scope, or waiting for that scope to end; it wakes
+/// early, `join` returns `Err` with no result (a correct solution
+/// "panics under a rare interleaving"), or the nested scope returns while
+/// its threads still borrow from it. Here the owner joins each thread it
+/// did not join itself, so it only ever wakes for the thread it waits on.
+pub struct Scope<'scope, 'env: 'scope> {
+    unjoined: Unjoined,
+    /// Whether a thread panicked and nobody joined it: `scope` then panics, as std's does.
+    unhandled_panic: Arc<AtomicBool>,
+    scope: PhantomData<&'scope mut &'scope ()>,
+    env: PhantomData<&'env mut &'env ()>,
+}
 
 impl<'scope> Scope<'scope, '_> {
     #[track_caller]
@@ -107,21 +169,62 @@ impl<'scope> Scope<'scope, '_> {
         F: FnOnce() -> T + Send + 'scope,
         T: Send + 'scope,
     {
-        ScopedJoinHandle(self.0.spawn(move || catch_unwind(AssertUnwindSafe(f))))
+        Builder::new().spawn_scoped(self, f).expect("failed to spawn thread")
     }
+}
+
+/// The threads spawned in a scope that nobody has joined yet.
+struct Unjoined(StdMutex<Vec<shuttle::thread::JoinHandle<()>>>);
+
+impl Unjoined {
+    fn add(&self, handle: shuttle::thread::JoinHandle<()>) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(handle);
+    }
+
+    /// The handle of `thread`, or of the first thread when `None`, taken out of the list.
+    fn take(&self, thread: Option<ThreadId>) -> Option<shuttle::thread::JoinHandle<()>> {
+        let mut unjoined = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let position = match thread {
+            Some(id) => unjoined.iter().position(|handle| handle.thread().id() == id)?,
+            None if unjoined.is_empty() => return None,
+            None => 0,
+        };
+        Some(unjoined.remove(position))
+    }
+}
+
+impl std::fmt::Debug for Scope<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scope").finish_non_exhaustive()
+    }
+}
+
+pub struct ScopedJoinHandle<'scope, T> {
+    unjoined: &'scope Unjoined,
+    thread: Thread,
+    packet: Arc<Packet<T>>,
 }
 
 impl<T> ScopedJoinHandle<'_, T> {
     pub fn join(self) -> Result<T> {
-        self.0.join().and_then(|result| result)
+        if let Some(handle) = self.unjoined.take(Some(self.thread.id())) {
+            let _ = handle.join();
+        }
+        self.packet.take()
     }
 
     pub fn thread(&self) -> &Thread {
-        self.0.thread()
+        &self.thread
     }
 
     pub fn is_finished(&self) -> bool {
-        self.0.is_finished()
+        self.packet.finished.load(Ordering::SeqCst)
+    }
+}
+
+impl<T> std::fmt::Debug for ScopedJoinHandle<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScopedJoinHandle").finish_non_exhaustive()
     }
 }
 
@@ -129,10 +232,20 @@ pub fn scope<'env, F, T>(f: F) -> T
 where
     F: for<'scope> FnOnce(&'scope Scope<'scope, 'env>) -> T,
 {
-    shuttle::thread::scope(|inner| {
-        // SAFETY: `Scope` is a transparent wrapper of shuttle's scope, so the
-        // reference keeps the same layout and lifetime.
-        let outer = unsafe { &*(inner as *const shuttle::thread::Scope<'_, 'env> as *const Scope<'_, 'env>) };
-        f(outer)
-    })
+    let scope = Scope {
+        unjoined: Unjoined(StdMutex::new(Vec::new())),
+        unhandled_panic: Arc::new(AtomicBool::new(false)),
+        scope: PhantomData,
+        env: PhantomData,
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| f(&scope)));
+    // A thread joined here may spawn more into the scope before it ends.
+    while let Some(handle) = scope.unjoined.take(None) {
+        let _ = handle.join();
+    }
+    match result {
+        Err(payload) => resume_unwind(payload),
+        Ok(_) if scope.unhandled_panic.load(Ordering::SeqCst) => panic!("a scoped thread panicked"),
+        Ok(value) => value,
+    }
 }
