@@ -331,6 +331,27 @@ fn a_nested_scope_joins_each_thread_once_it_has_finished() {
 }
 
 #[test]
+fn park_timeout_can_time_out_and_a_lost_unpark_is_still_a_deadlock() {
+    passes_every_race_test("parallel_sum", "park_timeout.rs");
+    // The real threads hang too: a short limit keeps the grading short.
+    let caught = caught_under_the_scheduler("parallel_sum", "park_lost_wakeup.rs", "deadlocked", &["--timeout", "2"]);
+    assert_eq!(caught, 4);
+}
+
+#[test]
+fn sleep_steps_aside_as_yield_now_does() {
+    // Shuttle's sleep switched without asking to yield, so PCT kept running
+    // the sleeping poller and called it a livelock.
+    passes_every_race_test("parallel_sum", "sleep_poll.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "sleep_for_synchronisation.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn park_and_unpark_hand_over() {
+    passes_every_race_test("parallel_sum", "park_unpark.rs");
+}
+
+#[test]
 fn named_scoped_threads_and_poisoned_locks_behave_as_std() {
     // Shuttle's scoped threads took no name.
     passes_every_race_test("parallel_sum", "threads_and_poison.rs");

@@ -5,17 +5,23 @@
 //!   instead of failing the whole run, so a student who handles it is not
 //!   told of a race; `JoinHandle::is_finished`; `Builder::spawn_scoped`;
 //! - `scope`, of this module's own making on shuttle's spawn and join (see
-//!   [`scope`] for shuttle's fault).
+//!   [`scope`] for shuttle's fault);
+//! - `sleep` and `park_timeout`, which shuttle does not let the scheduler
+//!   treat as a thread stepping aside (see [`sleep`]).
+//!
+//! Shuttle does not model time, so a timed wait here is a wait that may
+//! end at any scheduling point after it starts: the thread steps aside
+//! once, as a real timeout may expire before anything arrives, and code
+//! that polls is never taken for a deadlock.
 
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, PoisonError};
+use std::time::Duration;
 
 pub use ::std::thread::*;
-pub use shuttle::thread::{
-    AccessError, LocalKey, Thread, ThreadId, current, park, park_timeout, sleep, yield_now,
-};
+pub use shuttle::thread::{AccessError, LocalKey, Thread, ThreadId, current, park, yield_now};
 
 /// What a spawned thread leaves for whoever joins it. The std mutex is
 /// taken only between scheduling points, so it never waits.
@@ -248,4 +254,35 @@ where
         Ok(_) if scope.unhandled_panic.load(Ordering::SeqCst) => panic!("a scoped thread panicked"),
         Ok(value) => value,
     }
+}
+
+/// Shuttle does not model time, and its `sleep` is a bare context switch
+/// that does not tell the scheduler the thread is stepping aside: PCT
+/// then keeps running the sleeper's loop, starving the thread it waits
+/// for, and reports a livelock where `yield_now` passes. A sleep is a
+/// thread stepping aside, so it is a `yield_now` here.
+pub fn sleep(_duration: Duration) {
+    yield_now();
+}
+
+#[deprecated(note = "replaced by `std::thread::sleep`")]
+pub fn sleep_ms(_ms: u32) {
+    yield_now();
+}
+
+/// Shuttle's `park_timeout` never times out: a thread that only ever
+/// parks with a timeout waits forever when no `unpark` comes, and all
+/// of them waiting is called a deadlock. Here the timeout may expire at
+/// the first scheduling point: the thread steps aside, then takes the
+/// token if an `unpark` left one (unparking itself first makes `park`
+/// return at once either way).
+pub fn park_timeout(_duration: Duration) {
+    yield_now();
+    current().unpark();
+    park();
+}
+
+#[deprecated(note = "replaced by `std::thread::park_timeout`")]
+pub fn park_timeout_ms(_ms: u32) {
+    park_timeout(Duration::ZERO);
 }
