@@ -331,6 +331,24 @@ fn a_nested_scope_joins_each_thread_once_it_has_finished() {
 }
 
 #[test]
+fn a_timed_condvar_wait_can_time_out_and_a_lost_wakeup_is_still_a_deadlock() {
+    // Shuttle's timed condvar waits never timed out: a pool that polls for
+    // its done flag was called a deadlock.
+    passes_every_race_test("worker_pool", "condvar_wait_timeout.rs");
+    passes_every_race_test("worker_pool", "condvar_wait_timeout_while.rs");
+    assert_eq!(caught_under_the_scheduler("worker_pool", "condvar_lost_wakeup.rs", "deadlocked", &[]), 4);
+}
+
+#[test]
+fn recv_timeout_can_time_out() {
+    // Shuttle's recv_timeout never timed out. Now a time-out can come
+    // before the sender gets to send, so a worker that takes it for the end
+    // of the jobs is caught losing one.
+    passes_every_race_test("worker_pool", "recv_timeout.rs");
+    caught_under_the_scheduler("worker_pool", "recv_timeout_taken_for_the_end.rs", "wrong answer", &[]);
+}
+
+#[test]
 fn park_timeout_can_time_out_and_a_lost_unpark_is_still_a_deadlock() {
     passes_every_race_test("parallel_sum", "park_timeout.rs");
     // The real threads hang too: a short limit keeps the grading short.
@@ -349,6 +367,30 @@ fn sleep_steps_aside_as_yield_now_does() {
 #[test]
 fn park_and_unpark_hand_over() {
     passes_every_race_test("parallel_sum", "park_unpark.rs");
+}
+
+#[test]
+fn bounded_and_rendezvous_channels_wait_for_room() {
+    passes_every_race_test("parallel_sum", "sync_channel.rs");
+    let caught = caught_under_the_scheduler("parallel_sum", "sync_channel_full.rs", "deadlocked", &["--timeout", "2"]);
+    assert_eq!(caught, 4);
+}
+
+#[test]
+fn cloned_senders_and_receiver_iteration() {
+    passes_every_race_test("parallel_sum", "sender_clones.rs");
+}
+
+#[test]
+fn an_rwlock_update_in_one_step_is_correct_and_in_two_is_lost() {
+    passes_every_race_test("parallel_sum", "rwlock.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "rwlock_read_then_write.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn condvar_wait_while_waits_for_its_condition() {
+    passes_every_race_test("parallel_sum", "condvar_wait_while.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "condvar_wait_once.rs", "wrong answer", &[]), 4);
 }
 
 #[test]

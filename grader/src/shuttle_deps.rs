@@ -53,6 +53,7 @@ const SHIMS: &[(&str, &[(&str, &str)])] = &[
             ("shim.rs", include_str!("../../harness/src/shim.rs")),
             ("shim/thread.rs", include_str!("../../harness/src/shim/thread.rs")),
             ("shim/sync.rs", include_str!("../../harness/src/shim/sync.rs")),
+            ("shim/mpsc.rs", include_str!("../../harness/src/shim/mpsc.rs")),
         ],
     ),
     ("grader_core", &[("shim_core.rs", include_str!("../../harness/src/shim_core.rs"))]),
