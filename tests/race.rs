@@ -244,20 +244,21 @@ fn main() {}
 
 #[test]
 fn a_spin_loop_without_a_scheduling_point_hits_the_wall_clock_limit() {
-    // OnceLock is the real std's, not shuttle's: waiting on it never yields to
-    // the controlled scheduler, so under it the main thread never gets to set it.
+    // `Weak::strong_count` is the real std's and no scheduling point: under
+    // the controlled scheduler a worker that starts before the main thread
+    // lets go of the gate spins on it and never lets the main thread run.
     let source = r#"
-use std::sync::OnceLock;
+use std::sync::{Arc, Weak};
 use std::thread;
 fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
-    let ready: OnceLock<()> = OnceLock::new();
+    let gate = Arc::new(());
     let size = data.len().div_ceil(chunks.max(1)).max(1);
     thread::scope(|s| {
         let handles: Vec<_> = data.chunks(size).map(|c| {
-            let ready = &ready;
-            s.spawn(move || { while ready.get().is_none() { std::hint::spin_loop(); } c.iter().sum::<u64>() })
+            let gate: Weak<()> = Arc::downgrade(&gate);
+            s.spawn(move || { while gate.strong_count() > 0 { std::hint::spin_loop(); } c.iter().sum::<u64>() })
         }).collect();
-        let _ = ready.set(());
+        drop(gate);
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
 }
@@ -362,6 +363,19 @@ fn sleep_steps_aside_as_yield_now_does() {
     // the sleeping poller and called it a livelock.
     passes_every_race_test("parallel_sum", "sleep_poll.rs");
     assert_eq!(caught_under_the_scheduler("parallel_sum", "sleep_for_synchronisation.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn a_barrier_orders_and_can_be_a_static() {
+    passes_every_race_test("parallel_sum", "barrier.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "barrier_missing.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn once_lock_and_lazy_lock_initialise_once_under_the_scheduler() {
+    // The real std's cells blocked the one OS thread shuttle's threads share.
+    passes_every_race_test("parallel_sum", "once_lock.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "once_lock_checked_then_set.rs", "wrong answer", &[]), 4);
 }
 
 #[test]

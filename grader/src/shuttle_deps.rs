@@ -54,6 +54,7 @@ const SHIMS: &[(&str, &[(&str, &str)])] = &[
             ("shim/thread.rs", include_str!("../../harness/src/shim/thread.rs")),
             ("shim/sync.rs", include_str!("../../harness/src/shim/sync.rs")),
             ("shim/mpsc.rs", include_str!("../../harness/src/shim/mpsc.rs")),
+            ("shim/once_lock.rs", include_str!("../../harness/src/shim/once_lock.rs")),
         ],
     ),
     ("grader_core", &[("shim_core.rs", include_str!("../../harness/src/shim_core.rs"))]),

@@ -9,8 +9,15 @@
 //! then decides every interleaving; everything else is the real std,
 //! re-exported. (`core::sync` is redirected the same way, by `grader_core`.)
 //!
-//! Where shuttle lacks a method std has, an extension trait in the preludes
-//! below supplies it, so the student's code compiles as it does against std.
+//! Where shuttle lacks what std has, or models it in a way that fails correct
+//! code, this crate has its own version built on shuttle's primitives: scoped
+//! threads, timed waits, `sleep`, `Barrier`, `OnceLock` and `LazyLock` (the
+//! files under shim/ say why). It must never block the one OS thread that
+//! all of shuttle's threads share: every wait goes through shuttle, and the
+//! real std's locks here are only ever held between two scheduling points.
+//! A method std has and shuttle's `RwLock` lacks comes from an extension
+//! trait in the preludes below, so the student's code compiles as it does
+//! against std.
 
 #![allow(clippy::all, dead_code)]
 

@@ -1,7 +1,9 @@
 //! Shuttle's locks, channels and atomics, with this crate's own `Mutex`
 //! (so that a timed condvar wait can give its lock back and take it
-//! again), and `Condvar` and `mpsc::Receiver`, whose timed waits may time
-//! out; and `is_poisoned`, which shuttle's `RwLock` lacks.
+//! again), `Condvar` and `mpsc::Receiver` (whose timed waits may time
+//! out), and `Barrier`, `OnceLock` and `LazyLock`, which shuttle lacks or
+//! cannot make in a `static`: the real std's block the OS thread that all
+//! of shuttle's threads share.
 
 use std::ops::{Deref, DerefMut};
 use std::panic::{RefUnwindSafe, UnwindSafe};
@@ -9,7 +11,7 @@ use std::sync::atomic::{AtomicBool as StdAtomicBool, AtomicUsize as StdAtomicUsi
 use std::time::Duration;
 
 pub use ::std::sync::*;
-pub use shuttle::sync::{Barrier, BarrierWaitResult, Once, OnceState, RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use shuttle::sync::{Once, OnceState, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// `is_poisoned` for shuttle's `RwLock`, which lacks it: a lock whose
 /// writer panicked says so on `try_read`. (A lock a writer holds at the
@@ -258,6 +260,59 @@ impl Condvar {
     }
 }
 
+/// std's barrier, built as std builds it on this module's mutex and
+/// condvar: shuttle's has no `const fn new`, so a `static` barrier would
+/// not compile against it.
+#[derive(Debug)]
+pub struct Barrier {
+    state: Mutex<BarrierState>,
+    all_arrived: Condvar,
+    threads: usize,
+}
+
+#[derive(Debug)]
+struct BarrierState {
+    arrived: usize,
+    generation: usize,
+}
+
+#[derive(Debug)]
+pub struct BarrierWaitResult(bool);
+
+impl BarrierWaitResult {
+    pub fn is_leader(&self) -> bool {
+        self.0
+    }
+}
+
+impl Barrier {
+    pub const fn new(threads: usize) -> Barrier {
+        Barrier {
+            state: Mutex::new(BarrierState { arrived: 0, generation: 0 }),
+            all_arrived: Condvar::new(),
+            threads,
+        }
+    }
+
+    pub fn wait(&self) -> BarrierWaitResult {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let generation = state.generation;
+        state.arrived += 1;
+        if state.arrived < self.threads {
+            let _state = self
+                .all_arrived
+                .wait_while(state, |state| state.generation == generation)
+                .unwrap_or_else(PoisonError::into_inner);
+            BarrierWaitResult(false)
+        } else {
+            state.arrived = 0;
+            state.generation = state.generation.wrapping_add(1);
+            self.all_arrived.notify_all();
+            BarrierWaitResult(true)
+        }
+    }
+}
+
 pub mod atomic {
     pub use ::std::sync::atomic::*;
     pub use shuttle::sync::atomic::{
@@ -268,3 +323,7 @@ pub mod atomic {
 
 #[path = "mpsc.rs"]
 pub mod mpsc;
+
+#[path = "once_lock.rs"]
+mod once_lock;
+pub use once_lock::{LazyLock, OnceLock};
