@@ -1,8 +1,10 @@
 //! Race-stress end to end: every race bug in the corpus is caught in 20 of 20
 //! gradings with different seeds and its replay command reproduces it; every
-//! correct submission passes the race tests in 20 of 20 gradings; and the
-//! known traps (an API shuttle lacks, a panic the student handles) are not
-//! false failures.
+//! correct submission passes the race tests in 20 of 20 gradings; the known
+//! traps (an API shuttle lacks, a panic the student handles) are not false
+//! failures; and each construct the shim supplies or fixes has a correct use
+//! in tests/shim/ that passes every race test and, where a bug of the same
+//! shape exists, a buggy twin that the controlled scheduler catches.
 
 mod support;
 
@@ -251,20 +253,21 @@ fn main() {}
 
 #[test]
 fn a_spin_loop_without_a_scheduling_point_hits_the_wall_clock_limit() {
-    // OnceLock is the real std's, not shuttle's: waiting on it never yields to
-    // the controlled scheduler, so under it the main thread never gets to set it.
+    // `Weak::strong_count` is the real std's and no scheduling point: under
+    // the controlled scheduler a worker that starts before the main thread
+    // lets go of the gate spins on it and never lets the main thread run.
     let source = r#"
-use std::sync::OnceLock;
+use std::sync::{Arc, Weak};
 use std::thread;
 fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
-    let ready: OnceLock<()> = OnceLock::new();
+    let gate = Arc::new(());
     let size = data.len().div_ceil(chunks.max(1)).max(1);
     thread::scope(|s| {
         let handles: Vec<_> = data.chunks(size).map(|c| {
-            let ready = &ready;
-            s.spawn(move || { while ready.get().is_none() { std::hint::spin_loop(); } c.iter().sum::<u64>() })
+            let gate: Weak<()> = Arc::downgrade(&gate);
+            s.spawn(move || { while gate.strong_count() > 0 { std::hint::spin_loop(); } c.iter().sum::<u64>() })
         }).collect();
-        let _ = ready.set(());
+        drop(gate);
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     })
 }
@@ -285,4 +288,136 @@ fn main() {}
             assert!(test["message"].as_str().unwrap().contains("spin loop"), "{test}");
         }
     }
+}
+
+/// A submission in tests/shim/, where each construct the shim supplies or
+/// fixes has a correct use and, where a bug of the same shape exists, a twin.
+fn shim_fixture(name: &str) -> PathBuf {
+    repo().join("tests/shim").join(name)
+}
+
+/// Grades `fixture`, which is correct, and checks it passes every race test
+/// under the controlled scheduler and on real threads.
+fn passes_every_race_test(assignment: &str, fixture: &str) {
+    let graded = grade_races(assignment, &shim_fixture(fixture), 3);
+    let notes = graded.report["notes"].to_string();
+    assert!(!notes.contains("real threads only"), "{fixture} did not run under the scheduler: {notes}");
+    let statuses = race_statuses(&graded);
+    let messages: Vec<&str> = graded.tests().iter().filter_map(|test| test["message"].as_str()).collect();
+    assert_eq!(statuses.len(), 8, "{fixture}: {statuses:?}");
+    assert!(statuses.iter().all(|(_, status)| status == "passed"), "{fixture}: a false alarm: {messages:#?}");
+}
+
+/// Grades `fixture`, a bug, and checks the controlled scheduler catches it:
+/// the schedule test with 2 threads fails, and every schedule test that
+/// fails says `caught_as`. Returns how many of the four failed.
+fn caught_under_the_scheduler(assignment: &str, fixture: &str, caught_as: &str, extra: &[&str]) -> usize {
+    let path = shim_fixture(fixture);
+    let mut args = vec!["--only", "race", "--seed", "3"];
+    args.extend_from_slice(extra);
+    let graded = grade_json(assignment, &path, &args);
+    let schedule_tests: Vec<&serde_json::Value> =
+        graded.tests().iter().filter(|test| !test["name"].as_str().unwrap().contains("-real")).collect();
+    assert_eq!(schedule_tests.len(), 4, "{fixture}: {:?}", race_statuses(&graded));
+    let failed: Vec<&&serde_json::Value> = schedule_tests.iter().filter(|test| test["status"] == "failed").collect();
+    assert!(
+        failed.iter().any(|test| test["name"].as_str().unwrap().ends_with("threads=2")),
+        "{fixture} was not caught with 2 threads: {:?}",
+        race_statuses(&graded)
+    );
+    for test in &failed {
+        assert!(test["message"].as_str().unwrap().contains(caught_as), "{fixture}: not a {caught_as}: {test}");
+    }
+    failed.len()
+}
+
+#[test]
+fn a_nested_scope_joins_each_thread_once_it_has_finished() {
+    // Shuttle's scope woke its owner when its last thread finished, even
+    // when the owner was blocked in a nested scope's join by then: a correct
+    // divide and conquer "panicked under a rare interleaving".
+    passes_every_race_test("parallel_sum", "nested_scopes.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "nested_scopes_lost_update.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn a_timed_condvar_wait_can_time_out_and_a_lost_wakeup_is_still_a_deadlock() {
+    // Shuttle's timed condvar waits never timed out: a pool that polls for
+    // its done flag was called a deadlock.
+    passes_every_race_test("worker_pool", "condvar_wait_timeout.rs");
+    passes_every_race_test("worker_pool", "condvar_wait_timeout_while.rs");
+    assert_eq!(caught_under_the_scheduler("worker_pool", "condvar_lost_wakeup.rs", "deadlocked", &[]), 4);
+}
+
+#[test]
+fn recv_timeout_can_time_out() {
+    // Shuttle's recv_timeout never timed out. Now a time-out can come
+    // before the sender gets to send, so a worker that takes it for the end
+    // of the jobs is caught losing one.
+    passes_every_race_test("worker_pool", "recv_timeout.rs");
+    caught_under_the_scheduler("worker_pool", "recv_timeout_taken_for_the_end.rs", "wrong answer", &[]);
+}
+
+#[test]
+fn park_timeout_can_time_out_and_a_lost_unpark_is_still_a_deadlock() {
+    passes_every_race_test("parallel_sum", "park_timeout.rs");
+    // The real threads hang too: a short limit keeps the grading short.
+    let caught = caught_under_the_scheduler("parallel_sum", "park_lost_wakeup.rs", "deadlocked", &["--timeout", "2"]);
+    assert_eq!(caught, 4);
+}
+
+#[test]
+fn sleep_steps_aside_as_yield_now_does() {
+    // Shuttle's sleep switched without asking to yield, so PCT kept running
+    // the sleeping poller and called it a livelock.
+    passes_every_race_test("parallel_sum", "sleep_poll.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "sleep_for_synchronisation.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn a_barrier_orders_and_can_be_a_static() {
+    passes_every_race_test("parallel_sum", "barrier.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "barrier_missing.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn once_lock_and_lazy_lock_initialise_once_under_the_scheduler() {
+    // The real std's cells blocked the one OS thread shuttle's threads share.
+    passes_every_race_test("parallel_sum", "once_lock.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "once_lock_checked_then_set.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn park_and_unpark_hand_over() {
+    passes_every_race_test("parallel_sum", "park_unpark.rs");
+}
+
+#[test]
+fn bounded_and_rendezvous_channels_wait_for_room() {
+    passes_every_race_test("parallel_sum", "sync_channel.rs");
+    let caught = caught_under_the_scheduler("parallel_sum", "sync_channel_full.rs", "deadlocked", &["--timeout", "2"]);
+    assert_eq!(caught, 4);
+}
+
+#[test]
+fn cloned_senders_and_receiver_iteration() {
+    passes_every_race_test("parallel_sum", "sender_clones.rs");
+}
+
+#[test]
+fn an_rwlock_update_in_one_step_is_correct_and_in_two_is_lost() {
+    passes_every_race_test("parallel_sum", "rwlock.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "rwlock_read_then_write.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn condvar_wait_while_waits_for_its_condition() {
+    passes_every_race_test("parallel_sum", "condvar_wait_while.rs");
+    assert_eq!(caught_under_the_scheduler("parallel_sum", "condvar_wait_once.rs", "wrong answer", &[]), 4);
+}
+
+#[test]
+fn named_scoped_threads_and_poisoned_locks_behave_as_std() {
+    // Shuttle's scoped threads took no name.
+    passes_every_race_test("parallel_sum", "threads_and_poison.rs");
 }

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::process;
 
-/// The shuttle release the shim in harness/src/shim.rs is written against.
+/// The shuttle release the shims in harness/src/ are written against.
 pub const SHUTTLE_VERSION: &str = "0.9.10";
 
 /// What the cache folder holds; a new layout is built afresh beside the old.
@@ -37,14 +37,28 @@ pub struct ShuttleDeps {
     /// Where its dependencies' rlibs are, for `-L dependency=`.
     pub deps: PathBuf,
     /// `libgrader_std.rlib` and `libgrader_core.rlib`, the std and core a
-    /// race build is compiled against (harness/src/shim.rs, shim_core.rs).
+    /// race build is compiled against (harness/src/shim.rs and shim/,
+    /// shim_core.rs).
     pub std_shim: PathBuf,
     pub core_shim: PathBuf,
 }
 
-/// The shims' sources, compiled into the grader.
-const STD_SHIM: &str = include_str!("../../harness/src/shim.rs");
-const CORE_SHIM: &str = include_str!("../../harness/src/shim_core.rs");
+/// The shims, compiled into the grader: each crate's name and its files,
+/// by their paths under harness/src/, the crate root first (the root names
+/// its modules' files with `#[path]`, relative to itself).
+const SHIMS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "grader_std",
+        &[
+            ("shim.rs", include_str!("../../harness/src/shim.rs")),
+            ("shim/thread.rs", include_str!("../../harness/src/shim/thread.rs")),
+            ("shim/sync.rs", include_str!("../../harness/src/shim/sync.rs")),
+            ("shim/mpsc.rs", include_str!("../../harness/src/shim/mpsc.rs")),
+            ("shim/once_lock.rs", include_str!("../../harness/src/shim/once_lock.rs")),
+        ],
+    ),
+    ("grader_core", &[("shim_core.rs", include_str!("../../harness/src/shim_core.rs"))]),
+];
 
 /// The cached build, made now if it is not there yet. The outcome is kept for
 /// the process, so a batch of gradings asks once.
@@ -106,7 +120,7 @@ fn read(dir: &Path, rustc: &Path) -> Option<Result<ShuttleDeps>> {
     if !(shuttle.is_file() && engine.is_file()) {
         return None;
     }
-    let shims = dir.join(format!("shims-{:016x}", source_hash(&[STD_SHIM, CORE_SHIM])));
+    let shims = dir.join(format!("shims-{:016x}", source_hash(SHIMS)));
     let (std_shim, core_shim) = (shims.join("libgrader_std.rlib"), shims.join("libgrader_core.rlib"));
     let built = if std_shim.is_file() && core_shim.is_file() {
         Ok(())
@@ -116,7 +130,7 @@ fn read(dir: &Path, rustc: &Path) -> Option<Result<ShuttleDeps>> {
     Some(built.map(|()| ShuttleDeps { rlib: shuttle, engine, deps: deps.clone(), std_shim, core_shim }))
 }
 
-fn source_hash(sources: &[&str]) -> u64 {
+fn source_hash(sources: &[(&str, &[(&str, &str)])]) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut hasher = DefaultHasher::new();
     sources.hash(&mut hasher);
@@ -132,9 +146,14 @@ fn build_shims(rustc: &Path, shuttle: &Path, deps: &Path, shims: &Path) -> Resul
         return Ok(());
     }
     let work = tempfile::Builder::new().prefix("shims-").tempdir_in(parent).context("cannot create a build folder")?;
-    for (name, source) in [("grader_std", STD_SHIM), ("grader_core", CORE_SHIM)] {
-        let file = work.path().join(format!("{name}.rs"));
-        std::fs::write(&file, source)?;
+    for (name, files) in SHIMS {
+        let sources = work.path().join(name);
+        for (path, text) in *files {
+            let file = sources.join(path);
+            std::fs::create_dir_all(file.parent().context("a shim file is in a folder")?)?;
+            std::fs::write(&file, text)?;
+        }
+        let root = sources.join(files[0].0);
         let mut command = Command::new(rustc);
         command
             .args(["--crate-type", "rlib", "--crate-name", name, "--edition", "2021", "-O", "--cap-lints", "allow"])
@@ -144,13 +163,13 @@ fn build_shims(rustc: &Path, shuttle: &Path, deps: &Path, shims: &Path) -> Resul
             .arg(format!("dependency={}", deps.display()))
             .arg("--out-dir")
             .arg(work.path())
-            .arg(&file);
+            .arg(&root);
         let finished = process::run_with_timeout(command, &process::Limits::new(Duration::from_secs(120), 1 << 20))
             .context("cannot run rustc")?;
         if finished.exit != process::Exit::Code(0) {
             bail!("the grader's {name} shim does not compile against shuttle: {}", finished.stderr.text().trim());
         }
-        std::fs::remove_file(&file)?;
+        std::fs::remove_dir_all(&sources)?;
     }
     std::fs::rename(work.keep(), shims).with_context(|| format!("cannot keep the shims in `{}`", shims.display()))?;
     Ok(())
