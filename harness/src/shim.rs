@@ -27,8 +27,10 @@ pub use ::std::*;
 pub use shuttle as __shuttle;
 
 /// Shuttle's thread-locals: one value per shuttle thread, where std's would
-/// give all of them the one OS thread's value. A macro of this crate's own,
-/// so that the implicit `#[macro_use] extern crate std` finds it.
+/// give all of them the one OS thread's value. Reached as `std::thread_local!`;
+/// a bare `thread_local!` comes with the real std's macros, which no
+/// `--extern` replaces, so the race build imports this one into each module
+/// that calls it (`grader/src/source.rs`, `with_shuttle_thread_locals`).
 #[macro_export]
 macro_rules! thread_local {
     ($($body:tt)*) => { $crate::__shuttle::thread_local!($($body)*); };
@@ -64,6 +66,7 @@ pub mod prelude {
 /// the preludes (imported as `_`, so they name nothing in the student's code).
 mod extensions {
     pub use crate::sync::IsPoisoned as _;
+    pub use crate::thread::{LocalCell as _, LocalRefCell as _};
 }
 
 #[path = "shim/thread.rs"]

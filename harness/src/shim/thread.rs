@@ -286,3 +286,70 @@ pub fn park_timeout(_duration: Duration) {
 pub fn park_timeout_ms(_ms: u32) {
     park_timeout(Duration::ZERO);
 }
+
+/// `LocalKey<Cell<T>>`'s shortcuts std has (`get`, `set`, `take`, `replace`)
+/// and shuttle's `LocalKey` lacks, through `with`.
+pub trait LocalCell<T> {
+    fn get(&'static self) -> T
+    where
+        T: Copy;
+    fn set(&'static self, value: T);
+    fn take(&'static self) -> T
+    where
+        T: Default;
+    fn replace(&'static self, value: T) -> T;
+}
+
+impl<T: 'static> LocalCell<T> for LocalKey<std::cell::Cell<T>> {
+    fn get(&'static self) -> T
+    where
+        T: Copy,
+    {
+        self.with(std::cell::Cell::get)
+    }
+    fn set(&'static self, value: T) {
+        self.with(|cell| cell.set(value))
+    }
+    fn take(&'static self) -> T
+    where
+        T: Default,
+    {
+        self.with(std::cell::Cell::take)
+    }
+    fn replace(&'static self, value: T) -> T {
+        self.with(|cell| cell.replace(value))
+    }
+}
+
+/// `LocalKey<RefCell<T>>`'s shortcuts std has (`with_borrow`,
+/// `with_borrow_mut`, `set`, `take`, `replace`) and shuttle's lacks.
+pub trait LocalRefCell<T> {
+    fn with_borrow<F: FnOnce(&T) -> R, R>(&'static self, f: F) -> R;
+    fn with_borrow_mut<F: FnOnce(&mut T) -> R, R>(&'static self, f: F) -> R;
+    fn set(&'static self, value: T);
+    fn take(&'static self) -> T
+    where
+        T: Default;
+    fn replace(&'static self, value: T) -> T;
+}
+
+impl<T: 'static> LocalRefCell<T> for LocalKey<std::cell::RefCell<T>> {
+    fn with_borrow<F: FnOnce(&T) -> R, R>(&'static self, f: F) -> R {
+        self.with(|cell| f(&cell.borrow()))
+    }
+    fn with_borrow_mut<F: FnOnce(&mut T) -> R, R>(&'static self, f: F) -> R {
+        self.with(|cell| f(&mut cell.borrow_mut()))
+    }
+    fn set(&'static self, value: T) {
+        self.with(|cell| *cell.borrow_mut() = value)
+    }
+    fn take(&'static self) -> T
+    where
+        T: Default,
+    {
+        self.with(|cell| cell.take())
+    }
+    fn replace(&'static self, value: T) -> T {
+        self.with(|cell| cell.replace(value))
+    }
+}
