@@ -54,6 +54,7 @@ impl Contract for ParallelSum {
         "near_max",
         "one_short",
         "busy",
+        "few",
         "small",
     ];
 
@@ -111,6 +112,8 @@ impl Contract for ParallelSum {
                 (random_data(rng, len, VALUE_LIMIT), count)
             }
             "busy" => (random_data(rng, 10_000, VALUE_LIMIT), count),
+            // Two numbers a chunk: small inputs are split across threads too.
+            "few" => (random_data(rng, 2 * count.max(1), VALUE_LIMIT), count),
             // Race tests: few enough steps for shuttle to explore many schedules.
             "small" => {
                 let len = rng.index(4, 12);

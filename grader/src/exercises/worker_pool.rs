@@ -50,6 +50,7 @@ impl Contract for WorkerPool {
         "all_same",
         "job_zero",
         "busy",
+        "few",
         "small",
     ];
 
@@ -89,6 +90,8 @@ impl Contract for WorkerPool {
                 (jobs, count)
             }
             "busy" => (random_jobs(rng, 2_000), count),
+            // Two jobs a worker: a few jobs are shared by the pool too.
+            "few" => (random_jobs(rng, 2 * count.max(1)), count),
             // Race tests: few enough steps for shuttle to explore many schedules.
             "small" => {
                 let len = rng.index(4, 12);
