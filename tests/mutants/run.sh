@@ -17,7 +17,7 @@
 #
 # A mutant is killed when some seed loses points, viable when it compiles.
 # Results go to target/mutants/ (summary.txt, cargo-mutants' mutants.out, each
-# hand mutant's JSON reports). Slow, about half an hour on 2 cores, so it is
+# hand mutant's JSON reports). Slow, about 15 minutes on 2 busy cores, so it is
 # not part of `cargo test`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
