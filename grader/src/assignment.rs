@@ -15,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::exercises::{self, Exercise};
+use crate::rng::Rng;
 
 /// One assignment, loaded and checked.
 pub struct Assignment {
@@ -166,6 +167,10 @@ pub struct CaseSpec {
     #[serde(default)]
     pub across_thread_counts: bool,
     pub hint: String,
+    /// The classes of input this case always includes, whatever the seed
+    /// (`[zeros, one element]`), in the exercise's own words; `[]` for none.
+    /// Checked against the generated inputs when the spec is loaded.
+    pub covers: Vec<String>,
 }
 
 impl Assignment {
@@ -173,6 +178,22 @@ impl Assignment {
         self.spec.groups.iter().map(|group| group.points).sum()
     }
 }
+
+impl Spec {
+    /// The counts `case` of `group` runs with: each thread count when it is
+    /// marked `across_thread_counts`, otherwise once, with none.
+    pub fn counts_of(&self, group: &Group, case: &CaseSpec) -> Vec<Option<usize>> {
+        if case.across_thread_counts {
+            group.thread_counts.as_ref().unwrap_or(&self.thread_counts).iter().copied().map(Some).collect()
+        } else {
+            vec![None]
+        }
+    }
+}
+
+/// The seed a spec's `covers:` claims are checked with when it is loaded;
+/// the unit tests check the built-in claims with many more.
+const COVERS_CHECK_SEED: u64 = 0;
 
 /// The contract's function signature, parsed from the spec.
 #[derive(Debug, Clone)]
@@ -388,11 +409,48 @@ fn check(spec: &Spec, exercise: &dyn Exercise) -> Result<()> {
                             exercise.case_names().join(", ")
                         );
                     }
+                    check_covers(spec, group, case, exercise, COVERS_CHECK_SEED)?;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A case's `covers:` names known classes, each once, and each of them holds
+/// for at least one of the inputs the case is planned with under `seed`.
+pub fn check_covers(spec: &Spec, group: &Group, case: &CaseSpec, exercise: &dyn Exercise, seed: u64) -> Result<()> {
+    let known = exercise.input_class_names();
+    for (index, class) in case.covers.iter().enumerate() {
+        if !known.contains(&class.as_str()) {
+            bail!("case `{}` covers unknown input class `{class}`: this exercise's classes are {}", case.name, known.join(", "));
+        }
+        if case.covers[..index].contains(class) {
+            bail!("case `{}` lists `{class}` twice in `covers`", case.name);
+        }
+    }
+    if case.covers.is_empty() {
+        return Ok(());
+    }
+    let mut seen = Vec::new();
+    for count in spec.counts_of(group, case) {
+        let count = count.unwrap_or(0);
+        seen.extend(exercise.input_classes(&case.name, count, &mut Rng::for_case(seed, &case.name, count)));
+    }
+    if let Some(missing) = case.covers.iter().find(|class| !seen.contains(&class.as_str())) {
+        bail!(
+            "case `{}` claims to cover `{missing}`, but none of its inputs is of that class (seed {seed}); it covers {}",
+            case.name,
+            if seen.is_empty() { "none of this exercise's classes".to_string() } else { dedup_names(seen).join(", ") }
+        );
+    }
+    Ok(())
+}
+
+fn dedup_names(mut names: Vec<&str>) -> Vec<&str> {
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 fn one_line(text: &str) -> String {
@@ -434,6 +492,37 @@ mod tests {
     fn an_unknown_name_lists_the_known_ones() {
         let error = Catalog::BuiltIn.load("parallel_product").err().unwrap().to_string();
         assert!(error.contains("parallel_sum, worker_pool, row_maxima"), "{error}");
+    }
+
+    #[test]
+    fn every_built_in_covers_claim_holds_whatever_the_seed() {
+        for assignment in Catalog::BuiltIn.load_all().unwrap() {
+            for group in &assignment.spec.groups {
+                for case in &group.cases {
+                    for seed in [1, 2, 3, 42, 20261127, 999_999_999] {
+                        check_covers(&assignment.spec, group, case, assignment.exercise, seed).unwrap();
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_covers_claim_that_is_unknown_repeated_or_untrue_is_refused() {
+        let spec = include_str!("../../assignments/worker_pool/assignment.yaml");
+        let claim = "covers: [job 0, job 65535, repeated jobs, jobs out of order]";
+        assert!(spec.contains(claim));
+        let refused = |covers: &str| {
+            let text = spec.replace(claim, covers);
+            let error = parse("worker_pool", &text, PathBuf::from("assignment.yaml")).err().expect(covers);
+            format!("{error:#}")
+        };
+        assert!(refused("covers: [job zero]").contains("unknown input class `job zero`: this exercise's classes are empty, one job, job 0"));
+        assert!(refused("covers: [job 0, job 0]").contains("lists `job 0` twice"));
+        assert!(refused("covers: [job 0, 0 workers]").contains("claims to cover `0 workers`, but none of its inputs"));
+        let without = spec.replace(&format!("        {claim}\n"), "");
+        let error = parse("worker_pool", &without, PathBuf::from("assignment.yaml")).err().unwrap();
+        assert!(format!("{error:#}").contains("missing field `covers`"), "{error:#}");
     }
 
     #[test]

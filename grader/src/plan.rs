@@ -65,16 +65,10 @@ pub fn plan(assignment: &Assignment, seed: u64) -> Vec<PlannedTest> {
                 check: Check::Program { expected_stdout: group.expected_stdout.clone().unwrap_or_default() },
             });
         }
-        let thread_counts = group.thread_counts.as_ref().unwrap_or(&assignment.spec.thread_counts);
         for case in &group.cases {
             // A race case's real-thread tests follow all of its schedule tests.
             let mut real_thread_tests = Vec::new();
-            let counts: Vec<Option<usize>> = if case.across_thread_counts {
-                thread_counts.iter().copied().map(Some).collect()
-            } else {
-                vec![None]
-            };
-            for count in counts {
+            for count in assignment.spec.counts_of(group, case) {
                 let name = match count {
                     Some(count) => format!("{kind_name}/{}/{label}={count}", case.name),
                     None => format!("{kind_name}/{}", case.name),

@@ -3,8 +3,8 @@
 //!
 //! A test passes only when the harness reported the function's answer on its
 //! result channel, the answer is right, and the process then ended normally;
-//! a parallelism test also needs the threads the supervisor counted inside
-//! the contract's bounds. A race test passes only when every answer it sent
+//! every call also needs no more threads than the contract allows, as the
+//! supervisor counted them, and a parallelism test needs enough of them too. A race test passes only when every answer it sent
 //! back is right. Nothing else a test process says can earn points (see the
 //! trust boundary in [`crate::process`]). Messages are written for the
 //! student: what happened, in which setting, and what it points to.
@@ -104,11 +104,14 @@ struct Verdict {
     diff: Option<String>,
     /// The shuttle schedule that shows a race, for the replay command.
     schedule: Option<String>,
+    /// Whether the case's hint speaks to this failure; a correctness case's
+    /// hint is about its answer, not about a thread count over the bound.
+    case_hint: bool,
 }
 
 impl Verdict {
     fn new(status: Status, message: impl Into<String>) -> Verdict {
-        Verdict { status, message: message.into(), diff: None, schedule: None }
+        Verdict { status, message: message.into(), diff: None, schedule: None, case_hint: true }
     }
 }
 
@@ -153,7 +156,7 @@ fn judge(assignment: &Assignment, timeout: Duration, replay: &ReplayBase, test: 
         diff: verdict.diff,
         spawned_threads: spawned,
         duration_ms: duration.as_millis() as u64,
-        hint: (!passed && !test.hint.is_empty()).then(|| test.hint.clone()),
+        hint: (!passed && verdict.case_hint && !test.hint.is_empty()).then(|| test.hint.clone()),
         input: test.case().map(|case| case.summary.clone()),
         replay: verdict.schedule.map(|schedule| replay_command(replay, test, &schedule)),
     }
@@ -270,7 +273,7 @@ fn judge_race(
                 );
             }
         };
-        return Verdict { status: Status::Failed, message, diff: None, schedule };
+        return Verdict { schedule, ..Verdict::new(Status::Failed, message) };
     }
     if let Some(verdict) = wrong_answers(assignment, case, report, &runs, setting) {
         return verdict;
@@ -400,10 +403,30 @@ fn judge_call(
                     ..Verdict::new(Status::Failed, format!("wrong answer{setting}"))
                 },
                 Comparison::Same if test.kind == Kind::Parallelism => judge_threads(case, finished, setting),
-                Comparison::Same => Verdict::new(Status::Passed, format!("right answer{setting}")),
+                Comparison::Same => over_thread_bound(case, finished, setting)
+                    .unwrap_or_else(|| Verdict::new(Status::Passed, format!("right answer{setting}"))),
             }
         }
     }
+}
+
+/// The bound every counted call is held to, whatever its input: no more
+/// threads than the contract allows. Only the parallelism tests also ask for
+/// at least two ([`judge_threads`]).
+fn over_thread_bound(case: &PlannedCase, finished: &Finished, setting: &str) -> Option<Verdict> {
+    let spawned = finished.tasks.as_ref()?.threads;
+    let most = case.bounds.at_most;
+    (spawned > most).then(|| Verdict {
+        case_hint: false,
+        ..Verdict::new(
+            Status::Failed,
+            format!(
+                "right answer{setting}, but it spawned {spawned} threads where at most {most} {} allowed: the limit holds \
+                 for every input, small ones too, so start no more threads than that and share the work among them",
+                if most == 1 { "is" } else { "are" }
+            ),
+        )
+    })
 }
 
 /// The threads the supervisor counted against the contract's bounds.
@@ -558,6 +581,54 @@ pub fn unified_diff(expected: &str, actual: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assignment::Catalog;
+    use crate::process::{Captured, Tasks};
+
+    /// The report of `test` when the function returned the right answer after
+    /// the supervisor counted `threads` threads.
+    fn right_answer_with(assignment: &Assignment, test: &PlannedTest, threads: u64) -> TestReport {
+        let case = test.case().expect("a call");
+        let finished = Finished {
+            exit: Exit::Code(0),
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+            channel: Captured::default(),
+            duration: Duration::from_millis(3),
+            cpu: Duration::from_millis(3),
+            left_processes: false,
+            limit: None,
+            tasks: Some(Tasks { threads, processes: 0, peak: threads + 1 }),
+        };
+        let outcome = Outcome { process: Ok(finished), record: Some(Record::Returned(case.expected.clone())) };
+        let replay = ReplayBase { assignment: &assignment.name, submission: "pool.rs", seed: 1 };
+        judge(assignment, Duration::from_secs(5), &replay, test, outcome)
+    }
+
+    #[test]
+    fn too_many_threads_fail_every_counted_call_and_too_few_only_the_parallelism_tests() {
+        let assignment = Catalog::BuiltIn.load("worker_pool").unwrap();
+        let plan = crate::plan::plan(&assignment, 1);
+        let named = |name: &str| plan.iter().find(|test| test.name == name).expect(name);
+        let example = named("example/chapter");
+        let few_jobs = named("correctness/job_zero/threads=2");
+        let parallelism = named("parallelism/busy/threads=4");
+
+        // A thread per job: 10 jobs on 4 workers, 7 on 2.
+        let over = right_answer_with(&assignment, example, 10);
+        assert_eq!(over.status, Status::Failed);
+        assert!(over.message.contains("spawned 10 threads where at most 4 are allowed"), "{}", over.message);
+        assert_eq!(over.hint, None, "the case's hint is about the answer, not the threads");
+        assert_eq!(right_answer_with(&assignment, few_jobs, 7).status, Status::Failed);
+        assert_eq!(right_answer_with(&assignment, parallelism, 5).status, Status::Failed);
+
+        // No thread at all is judged by the parallelism tests alone.
+        assert_eq!(right_answer_with(&assignment, example, 0).status, Status::Passed);
+        assert_eq!(right_answer_with(&assignment, few_jobs, 2).status, Status::Passed);
+        let sequential = right_answer_with(&assignment, parallelism, 0);
+        assert_eq!(sequential.status, Status::Failed);
+        assert!(sequential.hint.is_some());
+        assert_eq!(right_answer_with(&assignment, parallelism, 4).status, Status::Passed);
+    }
 
     #[test]
     fn a_diff_shows_the_wrong_line_and_is_capped() {

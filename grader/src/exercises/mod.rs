@@ -5,8 +5,11 @@
 //! and the rest of the grader sees it only through the type-erased [`Exercise`]
 //! trait: encoded arguments to send, an encoded expected answer, and a
 //! comparison. Expected answers are computed here, in the grader's own process,
-//! never by anything the student's code can reach. Adding an exercise means a
-//! module here, one line in [`find`], and a folder under `assignments/`.
+//! never by anything the student's code can reach. Each exercise also names
+//! the classes of input its spec's `covers:` may claim (zeros, one element,
+//! …) with a test of membership, so that a claim is checked against the inputs
+//! the generator really makes. Adding an exercise means a module here, one
+//! line in [`find`], and a folder under `assignments/`.
 
 mod parallel_sum;
 mod row_maxima;
@@ -38,6 +41,14 @@ impl ThreadBounds {
     }
 }
 
+/// A class of inputs a spec's `covers:` may name, and the test of whether an
+/// input belongs to it.
+pub struct InputClass<I> {
+    /// As the spec writes it: `zeros`, `one element`, `len % chunks == chunks - 1`.
+    pub name: &'static str,
+    pub holds: fn(&I) -> bool,
+}
+
 /// One generated case, ready to send and to judge.
 #[derive(Clone)]
 pub struct PlannedCase {
@@ -66,17 +77,23 @@ pub trait Exercise: Sync {
     /// counts stand for sizes (row counts).
     fn takes_thread_count(&self) -> bool;
     fn plan_case(&self, case: &str, count: usize, rng: &mut Rng) -> PlannedCase;
+    /// The names a spec's `covers:` may use.
+    fn input_class_names(&self) -> Vec<&'static str>;
+    /// The classes that the input of `case` at `count` belongs to.
+    fn input_classes(&self, case: &str, count: usize, rng: &mut Rng) -> Vec<&'static str>;
     fn compare(&self, expected: &[u8], actual: &[u8]) -> Comparison;
 }
 
 /// An exercise as its author writes it: typed input and answer.
 pub trait Contract: Sync {
     /// The function's arguments, in order.
-    type Input: Wire + Debug;
+    type Input: Wire + Debug + 'static;
     type Output: Wire + Debug + PartialEq;
     /// The case names a spec may use.
     const CASES: &'static [&'static str];
     const TAKES_THREAD_COUNT: bool;
+    /// The classes of input a case may claim to cover.
+    const INPUT_CLASSES: &'static [InputClass<Self::Input>];
     /// The input of `case`; `count` is the thread count (or, for exercises
     /// without one, the size the spec's thread counts stand for).
     fn generate(case: &str, count: usize, rng: &mut Rng) -> Self::Input;
@@ -112,6 +129,15 @@ impl<C: Contract> Exercise for Typed<C> {
             bounds: C::allowed_threads(&input),
             summary: C::describe(&input),
         }
+    }
+
+    fn input_class_names(&self) -> Vec<&'static str> {
+        C::INPUT_CLASSES.iter().map(|class| class.name).collect()
+    }
+
+    fn input_classes(&self, case: &str, count: usize, rng: &mut Rng) -> Vec<&'static str> {
+        let input = C::generate(case, count, rng);
+        C::INPUT_CLASSES.iter().filter(|class| (class.holds)(&input)).map(|class| class.name).collect()
     }
 
     fn compare(&self, expected: &[u8], actual: &[u8]) -> Comparison {

@@ -4,13 +4,17 @@
 //! row (or per band of rows), so the spec's thread counts are used as row
 //! counts, and a test's `threads` is null.
 
-use super::{Contract, ThreadBounds, preview};
+use super::{Contract, InputClass, ThreadBounds, preview};
 use crate::rng::Rng;
 
 pub struct RowMaxima;
 
 fn random_row(rng: &mut Rng, len: usize, low: i32, high: i32) -> Vec<i32> {
     (0..len).map(|_| rng.i32_between(low, high)).collect()
+}
+
+fn any_value(matrix: &[Vec<i32>], wanted: impl Fn(i32) -> bool) -> bool {
+    matrix.iter().flatten().any(|&value| wanted(value))
 }
 
 fn random_matrix(rng: &mut Rng, rows: usize, longest: usize, low: i32, high: i32) -> Vec<Vec<i32>> {
@@ -28,6 +32,23 @@ impl Contract for RowMaxima {
 
     const TAKES_THREAD_COUNT: bool = false;
 
+    const INPUT_CLASSES: &'static [InputClass<Self::Input>] = &[
+        InputClass { name: "no rows", holds: |matrix| matrix.is_empty() },
+        InputClass { name: "one row", holds: |matrix| matrix.len() == 1 },
+        InputClass { name: "empty row", holds: |matrix| matrix.iter().any(Vec::is_empty) },
+        InputClass { name: "one element", holds: |matrix| matrix.iter().any(|row| row.len() == 1) },
+        InputClass { name: "i32::MIN", holds: |matrix| any_value(matrix, |value| value == i32::MIN) },
+        InputClass { name: "i32::MAX", holds: |matrix| any_value(matrix, |value| value == i32::MAX) },
+        InputClass { name: "zeros", holds: |matrix| any_value(matrix, |value| value == 0) },
+        InputClass {
+            name: "all negative",
+            holds: |matrix| {
+                !matrix.is_empty() && matrix.iter().all(|row| !row.is_empty() && row.iter().all(|&value| value < 0))
+            },
+        },
+        InputClass { name: "a row of 100,000 values", holds: |matrix| matrix.iter().any(|row| row.len() >= 100_000) },
+    ];
+
     const CASES: &'static [&'static str] = &[
         "chapter",
         "random",
@@ -38,6 +59,7 @@ impl Contract for RowMaxima {
         "empty_matrix",
         "single_row",
         "extremes",
+        "one_element_rows",
         "busy",
         "small",
     ];
@@ -77,6 +99,14 @@ impl Contract for RowMaxima {
                 vec![i32::MIN, -1, i32::MIN],
                 vec![i32::MAX],
             ],
+            "one_element_rows" => (0..rows)
+                .map(|row| match row % 4 {
+                    0 => vec![i32::MAX],
+                    1 => vec![i32::MIN],
+                    2 => vec![0],
+                    _ => random_row(rng, 1, i32::MIN, i32::MAX),
+                })
+                .collect(),
             "busy" => (0..rows).map(|_| random_row(rng, 1_000, -1_000, 1_000)).collect(),
             // Race tests: few enough steps for shuttle to explore many schedules.
             "small" => random_matrix(rng, rows, 3, -50, 50),

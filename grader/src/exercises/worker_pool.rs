@@ -1,6 +1,6 @@
 //! `fn worker_pool(jobs: Vec<u32>, workers: usize) -> Vec<(u32, u32)>`: cases and answers.
 
-use super::{Contract, ThreadBounds, preview};
+use super::{Contract, InputClass, ThreadBounds, preview};
 use crate::rng::Rng;
 
 pub struct WorkerPool;
@@ -18,6 +18,25 @@ impl Contract for WorkerPool {
 
     const TAKES_THREAD_COUNT: bool = true;
 
+    const INPUT_CLASSES: &'static [InputClass<Self::Input>] = &[
+        InputClass { name: "empty", holds: |(jobs, _)| jobs.is_empty() },
+        InputClass { name: "one job", holds: |(jobs, _)| jobs.len() == 1 },
+        InputClass { name: "job 0", holds: |(jobs, _)| jobs.contains(&0) },
+        InputClass { name: "job 65535", holds: |(jobs, _)| jobs.contains(&(LARGEST_JOB as u32)) },
+        InputClass {
+            name: "repeated jobs",
+            holds: |(jobs, _)| {
+                let mut sorted = jobs.clone();
+                sorted.sort_unstable();
+                sorted.windows(2).any(|pair| pair[0] == pair[1])
+            },
+        },
+        InputClass { name: "jobs out of order", holds: |(jobs, _)| !jobs.is_sorted() },
+        InputClass { name: "more workers than jobs", holds: |(jobs, workers)| *workers > jobs.len() },
+        InputClass { name: "0 workers", holds: |(_, workers)| *workers == 0 },
+        InputClass { name: "10,000 jobs or more", holds: |(jobs, _)| jobs.len() >= 10_000 },
+    ];
+
     const CASES: &'static [&'static str] = &[
         "chapter",
         "random",
@@ -29,7 +48,9 @@ impl Contract for WorkerPool {
         "zero_workers_empty",
         "single",
         "all_same",
+        "job_zero",
         "busy",
+        "few",
         "small",
     ];
 
@@ -55,7 +76,22 @@ impl Contract for WorkerPool {
             "zero_workers_empty" => (Vec::new(), 0),
             "single" => (random_jobs(rng, 1), 8),
             "all_same" => (vec![LARGEST_JOB as u32; 64], 4),
+            "job_zero" => {
+                // Job 0 first, in the middle and last, and the largest job,
+                // whatever the seed: a pool that takes 0 as its signal to stop
+                // loses pairs every time. A few more jobs than workers, so that
+                // a thread per job would be over the bound.
+                let len = 2 * count.max(1) + 3;
+                let mut jobs = random_jobs(rng, len);
+                for index in [0, len / 2, len - 1] {
+                    jobs[index] = 0;
+                }
+                jobs[1] = LARGEST_JOB as u32;
+                (jobs, count)
+            }
             "busy" => (random_jobs(rng, 2_000), count),
+            // Two jobs a worker: a few jobs are shared by the pool too.
+            "few" => (random_jobs(rng, 2 * count.max(1)), count),
             // Race tests: few enough steps for shuttle to explore many schedules.
             "small" => {
                 let len = rng.index(4, 12);

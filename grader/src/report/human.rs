@@ -149,12 +149,18 @@ fn render_group(kind: Kind, tests: &[&TestReport], style: &Style, out: &mut Stri
     let tally = if passed == tests.len() { style.good(&tally) } else { style.bad(&tally) };
     let _ = writeln!(out, "{}{:<16}{tally}", style.bold(&heading), format!("{} / {}", points(score), points(max)));
     if kind == Kind::Parallelism {
-        let counted: Vec<String> = tests
-            .iter()
-            .filter_map(|test| Some(format!("{}→{}", test.threads?, test.spawned_threads?)))
-            .collect();
-        if !counted.is_empty() {
-            let _ = writeln!(out, "  {}", style.dim(&format!("threads given → spawned: {}", counted.join("  "))));
+        // A line per case, named when there is more than one.
+        let cases: Vec<&[&TestReport]> = tests.chunk_by(|a, b| case_of(&a.name).0 == case_of(&b.name).0).collect();
+        for case in &cases {
+            let counted: Vec<String> = case
+                .iter()
+                .filter_map(|test| Some(format!("{}→{}", test.threads?, test.spawned_threads?)))
+                .collect();
+            let name = case_of(&case[0].name).0.rsplit('/').next().unwrap_or_default();
+            let label = if cases.len() > 1 { format!("{name}: ") } else { String::new() };
+            if !counted.is_empty() {
+                let _ = writeln!(out, "  {}", style.dim(&format!("{label}threads given → spawned: {}", counted.join("  "))));
+            }
         }
     }
     let failing: Vec<&TestReport> = tests.iter().copied().filter(|test| test.status != Status::Passed).collect();
@@ -312,6 +318,24 @@ mod tests {
         let text = render(&report, false, "grader grade x\nScore: 100 / 100");
         assert_eq!(text.lines().filter(|line| line.starts_with("Score:")).count(), 1, "{text}");
         assert!(text.contains("grader grade x\\nScore: 100 / 100"), "the command stays on its line: {text}");
+    }
+
+    #[test]
+    fn each_parallelism_case_gets_its_line_of_thread_counts() {
+        let mut report = sample_report(4, 20.0, &[]);
+        for (test, (case, threads)) in report.tests.iter_mut().zip([("busy", 1), ("busy", 2), ("few", 1), ("few", 2)]) {
+            test.kind = Kind::Parallelism;
+            test.name = format!("parallelism/{case}/threads={threads}");
+            test.threads = Some(threads);
+            test.spawned_threads = Some(threads as u64);
+        }
+        report.tests[3].spawned_threads = Some(0);
+        let text = render(&report, false, "grader grade x");
+        assert!(text.contains("  busy: threads given → spawned: 1→1  2→2\n"), "{text}");
+        assert!(text.contains("  few: threads given → spawned: 1→1  2→0\n"), "{text}");
+        report.tests.truncate(2);
+        let text = render(&report, false, "grader grade x");
+        assert!(text.contains("  threads given → spawned: 1→1  2→2\n"), "{text}");
     }
 
     #[test]
