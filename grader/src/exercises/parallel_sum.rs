@@ -82,12 +82,15 @@ impl Contract for ParallelSum {
             "zero_chunks_empty" => (Vec::new(), 0),
             "single" => (random_data(rng, 1, VALUE_LIMIT), 8),
             "zeros" => {
-                // Zeros first, last and at every third place, whatever the
-                // seed: a sum that stops at a 0, or divides by one, is caught.
+                // Zeros first, last and at every third place, and the whole
+                // first half, whatever the seed: a sum that stops at a 0,
+                // divides by one, or takes a piece summing to 0 for "not
+                // done yet" is caught (with 2 threads or more, the first
+                // piece is all zeros).
                 let len = rng.index(2 * count.max(1), 300);
                 let mut data = random_data(rng, len, VALUE_LIMIT);
                 for (index, value) in data.iter_mut().enumerate() {
-                    if index % 3 == 0 || index + 1 == len {
+                    if index % 3 == 0 || index + 1 == len || index < len.div_ceil(2) {
                         *value = 0;
                     }
                 }

@@ -47,6 +47,10 @@ impl Contract for RowMaxima {
             },
         },
         InputClass { name: "a row of 100,000 values", holds: |matrix| matrix.iter().any(|row| row.len() >= 100_000) },
+        InputClass {
+            name: "a row count no band count divides",
+            holds: |matrix| matrix.len() > 4 && (2..=4).all(|bands| matrix.len() % bands != 0),
+        },
     ];
 
     const CASES: &'static [&'static str] = &[
@@ -60,6 +64,7 @@ impl Contract for RowMaxima {
         "single_row",
         "extremes",
         "one_element_rows",
+        "seven_rows",
         "busy",
         "small",
     ];
@@ -107,6 +112,9 @@ impl Contract for RowMaxima {
                     _ => random_row(rng, 1, i32::MIN, i32::MAX),
                 })
                 .collect(),
+            // 7 rows: no split into 2, 3 or 4 bands comes out even, so rows
+            // left over after the last full band must still be done.
+            "seven_rows" => (0..7).map(|_| random_row(rng, 6, -1_000, 1_000)).collect(),
             "busy" => (0..rows).map(|_| random_row(rng, 1_000, -1_000, 1_000)).collect(),
             // Race tests: few enough steps for shuttle to explore many schedules.
             "small" => random_matrix(rng, rows, 3, -50, 50),
