@@ -45,15 +45,19 @@ const TIMEOUT: &str = "2";
 const SEED: &str = "20261127";
 
 fn check(expectation: &Expectation) -> Vec<String> {
+    check_at(expectation, SEED)
+}
+
+fn check_at(expectation: &Expectation, seed: &str) -> Vec<String> {
     if let Some(limit) = &expectation.documented_limit {
         return support::readme_limit_named(limit).err().map(|why| format!("{}: {why}", expectation.path)).into_iter().collect();
     }
     let path = repo().join("tests/corpus").join(&expectation.path);
-    let graded = grade_json(&expectation.assignment, &path, &["--seed", SEED, "--timeout", TIMEOUT, "--audience", "staff"]);
+    let graded = grade_json(&expectation.assignment, &path, &["--seed", seed, "--timeout", TIMEOUT, "--audience", "staff"]);
     let mut problems = Vec::new();
     let mut expect = |ok: bool, what: String| {
         if !ok {
-            problems.push(format!("{}: {what}", expectation.path));
+            problems.push(format!("{} (seed {seed}): {what}", expectation.path));
         }
     };
     let review = graded.report["review"].as_array().map_or(0, Vec::len);
@@ -111,4 +115,21 @@ fn every_corpus_submission_gets_its_expected_verdict() {
 
     let problems = support::in_parallel(&expectations, check);
     assert!(problems.is_empty(), "{} wrong verdicts:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Opt-in, slow: every submission graded at 20 fresh seeds (or
+/// `GRADER_CORPUS_SEEDS` of them), each time with the verdict it should get.
+/// `cargo test -p grader --release --test corpus -- --ignored` runs it.
+#[test]
+#[ignore]
+fn every_corpus_submission_is_graded_right_at_fresh_seeds() {
+    let text = std::fs::read_to_string(repo().join("tests/corpus/verdicts.yaml")).expect("the verdicts file");
+    let expectations: Vec<Expectation> = serde_norway::from_str(&text).expect("the verdicts file parses");
+    let count: u64 = std::env::var("GRADER_CORPUS_SEEDS").ok().and_then(|count| count.parse().ok()).unwrap_or(20);
+    let first = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |since| since.as_secs());
+    eprintln!("seeds {first} to {}", first + count - 1);
+    let runs: Vec<(&Expectation, String)> =
+        expectations.iter().flat_map(|expectation| (first..first + count).map(move |seed| (expectation, seed.to_string()))).collect();
+    let problems = support::in_parallel(&runs, |(expectation, seed)| check_at(expectation, seed));
+    assert!(problems.is_empty(), "{} wrong verdicts in {} gradings:\n{}", problems.len(), runs.len(), problems.join("\n"));
 }
