@@ -126,10 +126,13 @@ struct Invocation<'a> {
 
 fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<'a> {
     let ordinary = settings.limits.timeout;
-    let race_case = |iterations: u64, pct_depth: u64, seed: u64, schedule: &str| {
+    let race_case = |iterations: u64, pct_depth: u64, seed: u64, schedule: &str, timeout: Duration| {
         let case = test.case().map(|case| case.args.clone()).unwrap_or_default();
         let mut bytes = Vec::new();
-        RaceCase { args: case, iterations, pct_depth, seed, schedule: schedule.to_string() }.put(&mut bytes);
+        // Repetitions stop at half the time limit, so slow but correct code
+        // is judged on the runs that fit rather than timed out.
+        let budget_ms = (timeout / 2).as_millis() as u64;
+        RaceCase { args: case, iterations, pct_depth, seed, schedule: schedule.to_string(), budget_ms }.put(&mut bytes);
         bytes
     };
     match &test.check {
@@ -153,14 +156,14 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
                 Some(harness) => Invocation {
                     harness,
                     mode: Mode::Explore,
-                    input: race_case(race.schedules, race.pct_depth, *seed, replay.as_deref().unwrap_or_default()),
+                    input: race_case(race.schedules, race.pct_depth, *seed, replay.as_deref().unwrap_or_default(), timeout),
                     timeout,
                     channel_bytes: RACE_CHANNEL,
                 },
                 None => Invocation {
                     harness: settings.harness,
                     mode: Mode::Repeat,
-                    input: race_case(race.repeats * FALLBACK_REPEATS, 0, 0, ""),
+                    input: race_case(race.repeats * FALLBACK_REPEATS, 0, 0, "", timeout),
                     timeout,
                     channel_bytes: RACE_CHANNEL,
                 },
@@ -169,7 +172,7 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
         Check::Repeat { race, .. } => Invocation {
             harness: settings.harness,
             mode: Mode::Repeat,
-            input: race_case(race.repeats, 0, 0, ""),
+            input: race_case(race.repeats, 0, 0, "", Duration::from_secs_f64(race.timeout_secs)),
             timeout: Duration::from_secs_f64(race.timeout_secs),
             channel_bytes: RACE_CHANNEL,
         },

@@ -41,10 +41,16 @@ impl RaceReport {
     }
 }
 
-/// Calls the function `case.iterations` times on real threads.
+/// Calls the function `case.iterations` times on real threads, or as many
+/// times as fit in `case.budget_ms`.
 pub fn repeat(case: &RaceCase, call: impl Fn(&[u8]) -> Option<Vec<u8>>, first_panic: impl Fn() -> Option<String>) -> RaceReport {
     let mut report = RaceReport::default();
+    let started = std::time::Instant::now();
+    let budget = std::time::Duration::from_millis(case.budget_ms);
     for _ in 0..case.iterations {
+        if case.budget_ms > 0 && report.runs > 0 && started.elapsed() >= budget {
+            break;
+        }
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&case.args))) {
             Ok(Some(answer)) => report.count(answer, "real threads", String::new),
             Ok(None) => break,

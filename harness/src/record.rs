@@ -116,6 +116,10 @@ pub struct RaceCase {
     pub seed: u64,
     /// Replay this schedule instead of exploring.
     pub schedule: String,
+    /// Real-thread runs stop once this many milliseconds have passed, short
+    /// of `iterations` if need be, so that correct code that is slow to run
+    /// (polling with timeouts, say) finishes within the test's time limit. 0: no limit.
+    pub budget_ms: u64,
 }
 
 impl Wire for FailureKind {
@@ -235,6 +239,7 @@ impl Wire for RaceCase {
         self.pct_depth.put(out);
         self.seed.put(out);
         self.schedule.put(out);
+        self.budget_ms.put(out);
     }
     fn take(input: &mut &[u8]) -> Option<Self> {
         Some(RaceCase {
@@ -243,6 +248,7 @@ impl Wire for RaceCase {
             pct_depth: u64::take(input)?,
             seed: u64::take(input)?,
             schedule: String::take(input)?,
+            budget_ms: u64::take(input)?,
         })
     }
 }
