@@ -19,7 +19,6 @@ use serde_json::Value;
 use support::{Graded, grade_json, grader, grader_command, repo};
 
 const SEED: &str = "7";
-const ASSIGNMENTS: [&str; 3] = ["parallel_sum", "worker_pool", "row_maxima"];
 
 /// A submission to grade in every format, and what its grading comes to.
 struct Case {
@@ -217,9 +216,9 @@ fn check_in(dir: &Path, extra: &[&str]) -> (i32, String, String) {
 #[test]
 fn check_works_inside_each_starter() {
     std::thread::scope(|scope| {
-        for assignment in ASSIGNMENTS {
+        for assignment in support::assignments() {
             scope.spawn(move || {
-                let starter = repo().join("assignments").join(assignment).join("starter");
+                let starter = repo().join("assignments").join(&assignment).join("starter");
                 // From the project folder, and once from a folder inside it.
                 let inside = (assignment == "parallel_sum").then(|| starter.join("src"));
                 for dir in std::iter::once(starter.clone()).chain(inside) {

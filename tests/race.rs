@@ -55,7 +55,7 @@ fn grade_races(assignment: &str, path: &Path, seed: u64) -> support::Graded {
 fn every_race_bug_is_caught_every_time_and_replays() {
     let bugs: Vec<Entry> = corpus().into_iter().filter(|entry| entry.race_bug).collect();
     assert!(bugs.len() >= 6, "the corpus holds race bugs for every exercise");
-    for assignment in ["parallel_sum", "worker_pool", "row_maxima"] {
+    for assignment in support::assignments() {
         assert!(bugs.iter().any(|bug| bug.assignment == assignment), "no race bug for {assignment}");
     }
     let runs: Vec<(&Entry, u64)> = bugs.iter().flat_map(|bug| (1..=GRADINGS).map(move |seed| (bug, seed * 7919))).collect();
@@ -98,8 +98,8 @@ fn correct_submissions_pass_the_race_tests_every_time() {
         .filter(|entry| entry.exit == 0)
         .map(|entry| (entry.assignment.clone(), repo().join("tests/corpus").join(&entry.path)))
         .collect();
-    for assignment in ["parallel_sum", "worker_pool", "row_maxima"] {
-        correct.push((assignment.to_string(), repo().join("assignments").join(assignment).join("reference.rs")));
+    for assignment in support::assignments() {
+        correct.push((assignment.clone(), repo().join("assignments").join(&assignment).join("reference.rs")));
     }
     assert!(correct.len() >= 10);
     let runs: Vec<(&(String, PathBuf), u64)> =

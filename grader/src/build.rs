@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::assignment::{Limits, Signature};
+use crate::assignment::Limits;
+use crate::values::Signature;
 use crate::process::protocol::Job;
 use crate::process::session::{Budget, SessionSpec};
 use crate::process::{Exit, Session, SessionKind};
@@ -355,7 +356,7 @@ fn strings(words: &[&str]) -> Vec<String> {
 
 /// rustc itself, not the rustup proxy in front of it: the proxy costs a few
 /// milliseconds a call and reads the environment of whoever runs the grader.
-fn rustc_path() -> Result<PathBuf> {
+pub(crate) fn rustc_path() -> Result<PathBuf> {
     static RUSTC: OnceLock<Option<PathBuf>> = OnceLock::new();
     let path = RUSTC.get_or_init(|| {
         let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());

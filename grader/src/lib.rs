@@ -8,16 +8,20 @@
 //! [`build`] ([`build::Build`]) → [`run`] (a list of [`run::Outcome`]) →
 //! [`score`] ([`report::Report`]) → [`report`] (text).
 //!
-//! Assignments are data ([`assignment`]); the few lines of Rust each exercise
-//! needs are in [`exercises`]; every child process goes through [`process`].
+//! Assignments are data ([`assignment`]): a case's arguments come from the
+//! spec's generators ([`cases`]) as typed values ([`values`]), and expected
+//! answers from the instructor's reference ([`oracle`]). Every child process
+//! goes through [`process`].
 //! [`check`] is the student's self-check around one grading; [`batch`] runs
 //! many gradings for a whole class and writes its gradebook.
 
 pub mod assignment;
+pub mod author;
 pub mod batch;
 pub mod build;
+pub mod cases;
 pub mod check;
-pub mod exercises;
+pub mod oracle;
 pub mod plan;
 pub mod process;
 pub mod report;
@@ -28,6 +32,7 @@ pub mod shuttle_deps;
 pub mod source;
 pub mod stage;
 pub mod submission;
+pub mod values;
 #[path = "../../harness/src/record.rs"]
 pub mod record;
 #[path = "../../harness/src/wire.rs"]
@@ -77,7 +82,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let limits = &assignment.spec.limits;
     let timeout = Duration::from_secs_f64(options.timeout_secs.unwrap_or(limits.timeout_secs));
 
-    let mut plan = plan::plan(assignment, seed);
+    let mut plan = plan::plan(assignment, seed)?;
     if let Some(secs) = options.timeout_secs {
         for test in &mut plan {
             if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {

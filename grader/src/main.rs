@@ -17,7 +17,7 @@ use grader::submission::Submission;
 use grader::{Options, grade};
 
 #[derive(Parser)]
-#[command(name = "grader", version, about = "Grades Rust std::thread exercises: parallel_sum, worker_pool, row_maxima")]
+#[command(name = "grader", version, about = "Grades Rust std::thread exercises (see `grader list`)")]
 struct Cli {
     /// Read assignments from this folder (one `<name>/assignment.yaml` each) instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
@@ -37,7 +37,7 @@ struct Cli {
 enum Command {
     /// Grade one submission: a `.rs` file or a Cargo project folder.
     Grade {
-        /// parallel_sum, worker_pool or row_maxima.
+        /// The assignment's name (see `grader list`).
         assignment: String,
         submission: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -88,7 +88,7 @@ enum Command {
     },
     /// Grade a whole class: every folder or .rs file in DIR is one student's submission.
     Batch {
-        /// parallel_sum, worker_pool or row_maxima.
+        /// The assignment's name (see `grader list`).
         assignment: String,
         /// The class folder, one folder or .rs file per student.
         dir: PathBuf,
@@ -122,10 +122,17 @@ enum Command {
     },
     /// List the assignments and their points.
     List,
-    /// Grade every assignment's reference solution and check it gets full marks.
+    /// Check assignments: each spec loads, its reference compiles and gets full marks; shows a sample input of each case.
     Validate {
+        /// The assignments to check [default: every one].
+        names: Vec<String>,
         #[arg(long)]
         seed: Option<u64>,
+    },
+    /// Start a new assignment: writes the folder NAME/ with a spec, a reference, a statement and a starter to edit.
+    New {
+        /// The assignment's name, also its function's: letters, digits and `_`.
+        name: String,
     },
 }
 
@@ -281,9 +288,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(batch_exit_code(grader::batch::run(&settings)?))
         }
         Command::Merge { out, shards } => Ok(batch_exit_code(grader::batch::merge(&out, &shards)?)),
-        Command::Validate { seed } => {
+        Command::New { name } => {
+            grader::author::new_assignment(std::path::Path::new("."), &name)?;
+            println!("Wrote {name}/: a small exercise that validates as it is. Edit its assignment.yaml, reference.rs,");
+            println!("statement.md and starter/, then check it with: grader --assignments . validate {name}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { names, seed } => {
             let mut all_full = true;
-            for assignment in catalog.load_all()? {
+            let assignments = if names.is_empty() {
+                catalog.load_all()?
+            } else {
+                names.iter().map(|name| catalog.load(name)).collect::<Result<Vec<_>>>()?
+            };
+            for assignment in assignments {
                 let Some(reference) = &assignment.reference else {
                     println!("{:<14} no reference.rs to validate", assignment.name);
                     all_full = false;
@@ -305,6 +323,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     for test in report.tests.iter().filter(|test| test.status != report::Status::Passed) {
                         println!("  {}: {}", test.name, test.message);
                     }
+                }
+                // What students will get, one sample of each case (at its first thread count).
+                for line in grader::author::samples(&grader::plan::plan(&assignment, report.seed)?) {
+                    println!("  {line}");
                 }
             }
             Ok(if all_full { ExitCode::SUCCESS } else { ExitCode::from(1) })

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::assignment::{Assignment, Kind};
 use crate::build::{Build, BuildOutcome};
-use crate::exercises::{Comparison, PlannedCase};
+use crate::plan::{Comparison, PlannedCase};
 use crate::plan::{Check, PlannedTest, round_points};
 use crate::process::{self, Exit, Finished, LimitHit};
 use crate::record::{FailureKind, RaceReport, Record};
@@ -305,7 +305,7 @@ fn wrong_answers(
     let wrong: Vec<_> = report
         .answers
         .iter()
-        .filter(|answer| !matches!(assignment.exercise.compare(&case.expected, &answer.value), Comparison::Same))
+        .filter(|answer| !matches!(assignment.compare(&case.expected, &answer.value), Comparison::Same))
         .collect();
     let counted: u64 = report.answers.iter().map(|answer| answer.count).sum::<u64>() + report.unkept;
     if wrong.is_empty() && report.unkept == 0 && counted == report.runs {
@@ -330,7 +330,7 @@ fn wrong_answers(
             "; {distinct} different answers came back for the same input, so the result depends on timing"
         ));
     }
-    if let Comparison::Different { expected, actual } = assignment.exercise.compare(&case.expected, &first.value) {
+    if let Comparison::Different { expected, actual } = assignment.compare(&case.expected, &first.value) {
         verdict.diff = Some(unified_diff(&expected.join("\n"), &actual.join("\n")));
     }
     verdict.schedule = (!first.schedule.is_empty()).then(|| first.schedule.clone());
@@ -396,7 +396,7 @@ fn judge_call(
                     format!("`{function}` returned{setting}, but the process then ended with {}", describe_exit(finished.exit)),
                 );
             }
-            match assignment.exercise.compare(&case.expected, answer) {
+            match assignment.compare(&case.expected, answer) {
                 Comparison::Unreadable => Verdict::new(Status::Failed, "the answer could not be read back"),
                 Comparison::Different { expected, actual } => Verdict {
                     diff: Some(unified_diff(&expected.join("\n"), &actual.join("\n"))),
@@ -599,7 +599,7 @@ mod tests {
             limit: None,
             tasks: Some(Tasks { threads, processes: 0, peak: threads + 1 }),
         };
-        let outcome = Outcome { process: Ok(finished), record: Some(Record::Returned(case.expected.clone())) };
+        let outcome = Outcome { process: Ok(finished), not_run: None, record: Some(Record::Returned(case.expected.clone())) };
         let replay = ReplayBase { assignment: &assignment.name, submission: "pool.rs", seed: 1 };
         judge(assignment, Duration::from_secs(5), &replay, test, outcome)
     }
@@ -607,7 +607,7 @@ mod tests {
     #[test]
     fn too_many_threads_fail_every_counted_call_and_too_few_only_the_parallelism_tests() {
         let assignment = Catalog::BuiltIn.load("worker_pool").unwrap();
-        let plan = crate::plan::plan(&assignment, 1);
+        let plan = crate::plan::plan(&assignment, 1).unwrap();
         let named = |name: &str| plan.iter().find(|test| test.name == name).expect(name);
         let example = named("example/chapter");
         let few_jobs = named("correctness/job_zero/threads=2");

@@ -67,7 +67,9 @@ pub fn ensure(rustc: &Path) -> std::result::Result<&'static ShuttleDeps, String>
     DEPS.get_or_init(|| load_or_build(rustc).map_err(|error| format!("{error:#}"))).as_ref().map_err(Clone::clone)
 }
 
-fn cache_root() -> PathBuf {
+/// Where the grader keeps what it builds once per machine: shuttle, the
+/// shims, the oracles.
+pub fn cache_root() -> PathBuf {
     if let Some(dir) = std::env::var_os("GRADER_CACHE") {
         return PathBuf::from(dir);
     }

@@ -152,3 +152,17 @@ pub fn readme_limit_named(limit: &str) -> Result<(), String> {
     let section = limits.split("\n## ").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
     if section.contains(limit) { Ok(()) } else { Err(format!("the README's limits do not name {limit:?}")) }
 }
+
+/// The built-in assignments: every folder of `assignments/` with a spec, as
+/// the grader's build script lists them.
+pub fn assignments() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("assignments"))
+        .expect("the assignments folder")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("assignment.yaml").is_file())
+        .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "the catalog holds the three chapter exercises at least: {names:?}");
+    names
+}

@@ -235,9 +235,18 @@ fn unlist(group: i32) {
 /// Runs one of the grader's own tools (never student code) to its end or its
 /// timeout, in its own process group, with bounded output.
 pub fn run_with_timeout(command: Command, limits: &Limits) -> std::io::Result<Finished> {
+    run_tool(command, limits, None)
+}
+
+/// As [`run_with_timeout`], with `input` on the tool's stdin.
+pub fn run_with_input(command: Command, limits: &Limits, input: Vec<u8>) -> std::io::Result<Finished> {
+    run_tool(command, limits, Some(input))
+}
+
+fn run_tool(command: Command, limits: &Limits, input: Option<Vec<u8>>) -> std::io::Result<Finished> {
     let starting = Starting::begin();
     let mut command = command;
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
     unix::lead_own_group(&mut command);
     let started = Instant::now();
     let spawned = command.spawn();
@@ -248,6 +257,11 @@ pub fn run_with_timeout(command: Command, limits: &Limits) -> std::io::Result<Fi
     }
     let mut child = spawned?;
     let group = child.id() as i32;
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &input);
+        });
+    }
     let stdout = read_bounded(child.stdout.take(), limits.output_bytes, None);
     let stderr = read_bounded(child.stderr.take(), limits.output_bytes, None);
     let exit = match child.wait_timeout(limits.timeout)? {

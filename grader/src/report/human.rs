@@ -171,7 +171,7 @@ fn render_group(kind: Kind, tests: &[&TestReport], style: &Style, out: &mut Stri
 }
 
 /// `correctness/random/threads=8` → (`correctness/random`, `8`).
-pub(super) fn case_of(name: &str) -> (&str, Option<&str>) {
+pub fn case_of(name: &str) -> (&str, Option<&str>) {
     match name.rsplit_once('/') {
         Some((case, count)) if count.contains('=') => (case, count.split_once('=').map(|(_, count)| count)),
         _ => (name, None),

@@ -24,7 +24,7 @@ use crate::assignment::{Kind, Visibility};
 
 pub use classroom::render as render_classroom;
 pub use gradescope::{HiddenVisibility, render as render_gradescope};
-pub use human::{render as render_human, render_check, render_replay};
+pub use human::{case_of, render as render_human, render_check, render_replay};
 pub use json::render as render_json;
 pub use markdown::render as render_markdown;
 pub use junit::render as render_junit;

@@ -1,0 +1,656 @@
+//! The spec's vocabulary for a case's arguments, and the generator that makes
+//! them: what an instructor writes under `args:` instead of Rust.
+//!
+//! Each argument is one generator, read from YAML:
+//!
+//! - a literal: `8`, `[[3, 7, 2], [9, 1, 4]]`, `"i32::MIN"`, `"hello"`, `true`,
+//!   `~` (None); a tuple is written as a list;
+//! - an integer expression: `threads` (the test's thread count), numbers,
+//!   `i32::MIN`-style bounds, `+ - * / %`, parentheses, and `rand(a, b)`,
+//!   `max(a, b)`, `min(a, b)`: `"2 * threads + 3"`;
+//! - `{int: [lo, hi]}`: a random integer between two expressions;
+//! - `{seq: [first, last]}`: the integers first..=last;
+//! - `{vec: {len, of, distinct, set, total, one}}`: a vector of `len` items
+//!   (an expression, or `[lo, hi]`) made by the item generator `of` (any
+//!   integer of the item type when left out); `distinct: K` first draws K
+//!   items and then takes every item from those; `set` overwrites places
+//!   (`{at: first | last | middle | "every 3" | "first half" | 2, to: G}`);
+//!   `total: max` makes integer items add up to exactly their type's
+//!   largest value; `one: G` puts one item of `G` at a random place;
+//! - `{cycle: [G1, G2, …]}` as an item generator: item i comes from G(i mod n).
+//!
+//! The generator is seeded per case and thread count (see [`crate::rng`]),
+//! so the same seed always makes the same arguments.
+
+use anyhow::{Context, Result, bail};
+use serde_norway::Value as Yaml;
+
+use crate::rng::Rng;
+use crate::values::{Int, Type, Value};
+
+/// One argument's generator.
+#[derive(Debug, Clone)]
+pub enum Gen {
+    Literal(Yaml),
+    Expr(Expr),
+    Int { low: Expr, high: Expr },
+    Seq { first: Expr, last: Expr },
+    Vec(Box<VecGen>),
+    Cycle(Vec<Gen>),
+}
+
+#[derive(Debug, Clone)]
+pub struct VecGen {
+    len: Length,
+    of: Option<Gen>,
+    distinct: Option<Expr>,
+    set: Vec<(Place, Gen)>,
+    total_max: bool,
+    one: Option<Gen>,
+}
+
+#[derive(Debug, Clone)]
+enum Length {
+    Exactly(Expr),
+    Between(Expr, Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Place {
+    First,
+    Last,
+    Middle,
+    Every(usize),
+    FirstHalf,
+    Index(usize),
+}
+
+/// Reads a generator from the spec. Errors name what is wrong in the words of
+/// the vocabulary; the caller adds where.
+pub fn parse(yaml: &Yaml) -> Result<Gen> {
+    match yaml {
+        Yaml::Mapping(map) if map.len() == 1 => {
+            let (key, value) = map.iter().next().context("a one-key map")?;
+            let key = key.as_str().context("a generator's key is a word")?;
+            match key {
+                "int" => {
+                    let (low, high) = pair(value, "int")?;
+                    Ok(Gen::Int { low, high })
+                }
+                "seq" => {
+                    let (first, last) = pair(value, "seq")?;
+                    Ok(Gen::Seq { first, last })
+                }
+                "vec" => parse_vec(value).map(|vec| Gen::Vec(Box::new(vec))),
+                "cycle" => match value {
+                    Yaml::Sequence(items) if !items.is_empty() => items.iter().map(parse).collect::<Result<_>>().map(Gen::Cycle),
+                    _ => bail!("`cycle` takes a list of generators"),
+                },
+                other => bail!("`{other}` is not a generator: use int, seq, vec or cycle, or a literal value"),
+            }
+        }
+        Yaml::Mapping(_) => bail!("a generator is a map of one key (int, seq, vec or cycle)"),
+        Yaml::String(text) => match Expr::parse(text) {
+            Ok(expr) if expr.uses_threads_or_random() || text.contains("::") || expr.is_arithmetic() => Ok(Gen::Expr(expr)),
+            _ => Ok(Gen::Literal(yaml.clone())),
+        },
+        _ => Ok(Gen::Literal(yaml.clone())),
+    }
+}
+
+fn pair(value: &Yaml, what: &str) -> Result<(Expr, Expr)> {
+    match value {
+        Yaml::Sequence(items) if items.len() == 2 => Ok((Expr::from_yaml(&items[0])?, Expr::from_yaml(&items[1])?)),
+        _ => bail!("`{what}` takes two bounds: [low, high]"),
+    }
+}
+
+fn parse_vec(value: &Yaml) -> Result<VecGen> {
+    let Yaml::Mapping(map) = value else { bail!("`vec` takes a map: {{len, of, distinct, set, total, one}}") };
+    let mut vec = VecGen { len: Length::Exactly(Expr::Num(0)), of: None, distinct: None, set: Vec::new(), total_max: false, one: None };
+    let mut saw_len = false;
+    for (key, value) in map {
+        let key = key.as_str().context("a `vec` field is a word")?;
+        match key {
+            "len" => {
+                saw_len = true;
+                vec.len = match value {
+                    Yaml::Sequence(items) if items.len() == 2 => {
+                        Length::Between(Expr::from_yaml(&items[0])?, Expr::from_yaml(&items[1])?)
+                    }
+                    other => Length::Exactly(Expr::from_yaml(other)?),
+                };
+            }
+            "of" => vec.of = Some(parse(value).context("in `of`")?),
+            "distinct" => vec.distinct = Some(Expr::from_yaml(value)?),
+            "total" => match value.as_str() {
+                Some("max") => vec.total_max = true,
+                _ => bail!("`total` takes `max`: the items add up to their type's largest value"),
+            },
+            "one" => vec.one = Some(parse(value).context("in `one`")?),
+            "set" => {
+                let Yaml::Sequence(places) = value else { bail!("`set` takes a list of {{at, to}}") };
+                for place in places {
+                    let at = place.get("at").context("each `set` entry names a place: at")?;
+                    let to = place.get("to").context("each `set` entry names a value: to")?;
+                    vec.set.push((Place::parse(at)?, parse(to).context("in `to`")?));
+                }
+            }
+            other => bail!("`{other}` is not a `vec` field: use len, of, distinct, set, total or one"),
+        }
+    }
+    if !saw_len {
+        bail!("a `vec` needs a `len`");
+    }
+    Ok(vec)
+}
+
+impl Place {
+    fn parse(yaml: &Yaml) -> Result<Place> {
+        if let Some(index) = yaml.as_u64() {
+            return Ok(Place::Index(index as usize));
+        }
+        let text = yaml.as_str().context("a place is first, last, middle, \"every N\", \"first half\" or an index")?;
+        Ok(match text {
+            "first" => Place::First,
+            "last" => Place::Last,
+            "middle" => Place::Middle,
+            "first half" => Place::FirstHalf,
+            other => match other.strip_prefix("every ").and_then(|step| step.trim().parse::<usize>().ok()) {
+                Some(step) if step > 0 => Place::Every(step),
+                _ => bail!("`{other}` is not a place: use first, last, middle, \"every N\", \"first half\" or an index"),
+            },
+        })
+    }
+
+    fn indices(&self, len: usize) -> Vec<usize> {
+        if len == 0 {
+            return Vec::new();
+        }
+        match self {
+            Place::First => vec![0],
+            Place::Last => vec![len - 1],
+            Place::Middle => vec![len / 2],
+            Place::Every(step) => (0..len).step_by(*step).collect(),
+            Place::FirstHalf => (0..len.div_ceil(2)).collect(),
+            Place::Index(index) => (*index < len).then_some(*index).into_iter().collect(),
+        }
+    }
+}
+
+/// What a generator needs: the randomness and the test's thread count.
+pub struct Making<'a> {
+    pub rng: &'a mut Rng,
+    pub threads: usize,
+}
+
+impl Gen {
+    /// Whether this generator can make values of `ty`, checked without making
+    /// any: a spec's mistakes show when it is loaded, not halfway through a grading.
+    pub fn fits(&self, ty: &Type) -> Result<()> {
+        match (self, ty) {
+            (Gen::Literal(yaml), ty) => literal(yaml, ty).map(|_| ()),
+            (Gen::Expr(expr), Type::Int(_)) => {
+                if !expr.uses_threads_or_random() {
+                    int_value(ty, expr.constant()?)?;
+                }
+                Ok(())
+            }
+            (Gen::Int { .. }, Type::Int(_)) => Ok(()),
+            (Gen::Seq { .. }, Type::List(item)) if matches!(item.as_ref(), Type::Int(_)) => Ok(()),
+            (Gen::Vec(vec), Type::List(item) | Type::Array(item, _)) => {
+                if let Some(of) = &vec.of {
+                    of.fits(item).context("in `of`")?;
+                } else if !matches!(item.as_ref(), Type::Int(_)) {
+                    bail!("a `vec` of {} needs `of`: only integers have a default", item.rust());
+                }
+                if vec.total_max && !matches!(item.as_ref(), Type::Int(_)) {
+                    bail!("`total: max` needs integer items, not {}", item.rust());
+                }
+                if let Some(one) = &vec.one {
+                    one.fits(item).context("in `one`")?;
+                }
+                for (_, to) in &vec.set {
+                    to.fits(item).context("in `set`")?;
+                }
+                Ok(())
+            }
+            (Gen::Cycle(gens), ty) => gens.iter().try_for_each(|each| each.fits(ty)),
+            (Gen::Expr(_) | Gen::Int { .. }, other) => bail!("an integer generator cannot make {}", other.rust()),
+            (Gen::Seq { .. }, other) => bail!("`seq` makes a list of integers, not {}", other.rust()),
+            (Gen::Vec(_), other) => bail!("`vec` makes a list, not {}", other.rust()),
+        }
+    }
+
+    /// A value of `ty`.
+    pub fn make(&self, ty: &Type, making: &mut Making) -> Result<Value> {
+        self.make_item(ty, making, 0)
+    }
+
+    fn make_item(&self, ty: &Type, making: &mut Making, index: usize) -> Result<Value> {
+        match self {
+            Gen::Literal(yaml) => literal(yaml, ty),
+            Gen::Expr(expr) => int_value(ty, expr.eval(making)?),
+            Gen::Int { low, high } => {
+                let int = int_type(ty)?;
+                let (min, max) = int.range();
+                let (low, high) = Gen::bounds(low, high, int, making)?;
+                let (low, high) = (low.max(min), high.min(max));
+                if low > high {
+                    bail!("an empty range: from {low} to {high}");
+                }
+                Ok(Value::Int(random_between(making.rng, low, high)))
+            }
+            Gen::Seq { first, last } => {
+                let Type::List(item) = ty else { bail!("`seq` makes a list, but the parameter is {}", ty.rust()) };
+                let (first, last) = (first.eval(making)?, last.eval(making)?);
+                if last.saturating_sub(first) > 50_000_000 {
+                    bail!("`seq` of more than 50,000,000 items");
+                }
+                (first..=last).map(|value| int_value(item, value)).collect::<Result<_>>().map(Value::List)
+            }
+            Gen::Cycle(gens) => gens[index % gens.len()].make_item(ty, making, index),
+            Gen::Vec(vec) => vec.make(ty, making),
+        }
+    }
+}
+
+impl VecGen {
+    fn make(&self, ty: &Type, making: &mut Making) -> Result<Value> {
+        let (item, fixed) = match ty {
+            Type::List(item) => (item.as_ref(), None),
+            Type::Array(item, len) => (item.as_ref(), Some(*len)),
+            Type::String => bail!("`vec` makes a list; give a String as a literal"),
+            other => bail!("`vec` makes a list, but the parameter is {}", other.rust()),
+        };
+        let len = match &self.len {
+            Length::Exactly(expr) => expr.eval(making)?,
+            Length::Between(low, high) => {
+                let (low, high) = (low.eval(making)?.max(0), high.eval(making)?.max(0));
+                random_between(making.rng, low, high.max(low))
+            }
+        }
+        .max(0) as usize;
+        if len > 50_000_000 {
+            bail!("a `vec` of {len} items is more than a test can take");
+        }
+        if let Some(fixed) = fixed
+            && fixed != len
+        {
+            bail!("an array of {fixed} items cannot take {len}");
+        }
+        let default = Gen::Int { low: Expr::Min, high: Expr::Max };
+        let of = self.of.as_ref().unwrap_or(&default);
+        let mut items = if self.total_max {
+            total_to_max(item, len, making)?
+        } else if let Some(distinct) = &self.distinct {
+            let count = (distinct.eval(making)?.max(1)) as usize;
+            let pool: Vec<Value> = (0..count).map(|index| of.make_item(item, making, index)).collect::<Result<_>>()?;
+            (0..len).map(|_| pool[random_between(making.rng, 0, pool.len() as i128 - 1) as usize].clone()).collect()
+        } else {
+            (0..len).map(|index| of.make_item(item, making, index)).collect::<Result<Vec<_>>>()?
+        };
+        if let Some(one) = &self.one
+            && !items.is_empty()
+        {
+            let at = random_between(making.rng, 0, items.len() as i128 - 1) as usize;
+            items[at] = one.make_item(item, making, at)?;
+        }
+        for (place, to) in &self.set {
+            for index in place.indices(items.len()) {
+                items[index] = to.make_item(item, making, index)?;
+            }
+        }
+        Ok(Value::List(items))
+    }
+}
+
+/// `len` integers near their type's maximum divided by `len` that add up to
+/// exactly that maximum: the total fits, but nothing narrower holds it.
+fn total_to_max(item: &Type, len: usize, making: &mut Making) -> Result<Vec<Value>> {
+    let int = int_type(item)?;
+    let (_, max) = int.range();
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let share = max / len as i128;
+    let wiggle = (share / 4).min(1 << 32);
+    let mut items: Vec<i128> = (1..len).map(|_| share - random_between(making.rng, 0, wiggle)).collect();
+    let rest = max - items.iter().sum::<i128>();
+    let at = random_between(making.rng, 0, (len - 1) as i128) as usize;
+    items.insert(at, rest);
+    Ok(items.into_iter().map(Value::Int).collect())
+}
+
+fn random_between(rng: &mut Rng, low: i128, high: i128) -> i128 {
+    let span = (high - low) as u128;
+    if span == 0 {
+        return low;
+    }
+    let draw = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
+    let offset = if span == u128::MAX { draw } else { draw % (span + 1) };
+    low + offset as i128
+}
+
+fn int_type(ty: &Type) -> Result<Int> {
+    match ty {
+        Type::Int(int) => Ok(*int),
+        other => bail!("an integer was given where the parameter is {}", other.rust()),
+    }
+}
+
+fn int_value(ty: &Type, value: i128) -> Result<Value> {
+    let int = int_type(ty)?;
+    let (min, max) = int.range();
+    if value < min || value > max {
+        bail!("{value} does not fit in {}", int.name);
+    }
+    Ok(Value::Int(value))
+}
+
+/// A literal written in YAML, as a value of `ty`.
+pub fn literal(yaml: &Yaml, ty: &Type) -> Result<Value> {
+    match (ty, yaml) {
+        (Type::Option(_), Yaml::Null) => Ok(Value::Option(None)),
+        (Type::Option(inner), other) => Ok(Value::Option(Some(Box::new(literal(other, inner)?)))),
+        (Type::Int(_), Yaml::Number(number)) => {
+            let value = number.as_i64().map(i128::from).or(number.as_u64().map(i128::from));
+            int_value(ty, value.with_context(|| format!("{number} is not an integer"))?)
+        }
+        (Type::Int(_), Yaml::String(text)) => int_value(ty, Expr::parse(text)?.constant()?),
+        (Type::Bool, Yaml::Bool(value)) => Ok(Value::Bool(*value)),
+        (Type::Char, Yaml::String(text)) if text.chars().count() == 1 => Ok(Value::Char(text.chars().next().unwrap_or(' '))),
+        (Type::String, Yaml::String(text)) => Ok(Value::Str(text.clone())),
+        (Type::List(item), Yaml::Sequence(items)) => items.iter().map(|yaml| literal(yaml, item)).collect::<Result<_>>().map(Value::List),
+        (Type::Array(item, len), Yaml::Sequence(items)) if items.len() == *len => {
+            items.iter().map(|yaml| literal(yaml, item)).collect::<Result<_>>().map(Value::List)
+        }
+        (Type::Tuple(fields), Yaml::Sequence(items)) if items.len() == fields.len() => {
+            fields.iter().zip(items).map(|(field, yaml)| literal(yaml, field)).collect::<Result<_>>().map(Value::Tuple)
+        }
+        (ty, yaml) => bail!("{} is not a value of {}", serde_norway::to_string(yaml).unwrap_or_default().trim(), ty.rust()),
+    }
+}
+
+/// An integer expression over `threads`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Num(i128),
+    Threads,
+    /// The type's own smallest or largest value, where an `int` leaves a bound out.
+    Min,
+    Max,
+    Binary(Box<Expr>, char, Box<Expr>),
+    Call(String, Vec<Expr>),
+}
+
+impl Expr {
+    fn from_yaml(yaml: &Yaml) -> Result<Expr> {
+        match yaml {
+            Yaml::Number(number) => Ok(Expr::Num(
+                number.as_i64().map(i128::from).or(number.as_u64().map(i128::from)).with_context(|| format!("{number} is not an integer"))?,
+            )),
+            Yaml::String(text) => Expr::parse(text),
+            _ => bail!("a number or an expression was expected"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Expr> {
+        let tokens = lex(text)?;
+        let mut parser = Parser { tokens, at: 0 };
+        let expr = parser.sum().with_context(|| format!("`{text}` is not an expression"))?;
+        if parser.at != parser.tokens.len() {
+            bail!("`{text}` is not an expression: something is left after {}", parser.at);
+        }
+        Ok(expr)
+    }
+
+    fn uses_threads_or_random(&self) -> bool {
+        match self {
+            Expr::Threads | Expr::Call(..) => true,
+            Expr::Binary(left, _, right) => left.uses_threads_or_random() || right.uses_threads_or_random(),
+            _ => false,
+        }
+    }
+
+    fn is_arithmetic(&self) -> bool {
+        matches!(self, Expr::Binary(..) | Expr::Num(_))
+    }
+
+    fn constant(&self) -> Result<i128> {
+        if self.uses_threads_or_random() {
+            bail!("a literal cannot depend on the thread count or on chance");
+        }
+        let mut rng = Rng::for_case(0, "", 0);
+        self.eval(&mut Making { rng: &mut rng, threads: 0 })
+    }
+
+    pub fn eval(&self, making: &mut Making) -> Result<i128> {
+        Ok(match self {
+            Expr::Num(value) => *value,
+            Expr::Threads => making.threads as i128,
+            Expr::Min | Expr::Max => bail!("the type's own bounds stand only for a missing `int` bound"),
+            Expr::Binary(left, op, right) => {
+                let (left, right) = (left.eval(making)?, right.eval(making)?);
+                let overflow = || anyhow::anyhow!("{left} {op} {right} overflows");
+                match op {
+                    '+' => left.checked_add(right).ok_or_else(overflow)?,
+                    '-' => left.checked_sub(right).ok_or_else(overflow)?,
+                    '*' => left.checked_mul(right).ok_or_else(overflow)?,
+                    '/' if right != 0 => left / right,
+                    '%' if right != 0 => left % right,
+                    _ => bail!("{left} {op} {right}: division by zero"),
+                }
+            }
+            Expr::Call(name, args) => {
+                let args: Vec<i128> = args.iter().map(|arg| arg.eval(making)).collect::<Result<_>>()?;
+                match (name.as_str(), args.as_slice()) {
+                    ("rand", [low, high]) if low <= high => random_between(making.rng, *low, *high),
+                    ("rand", [low, high]) => bail!("rand({low}, {high}): the low bound is above the high one"),
+                    ("max", [a, b]) => (*a).max(*b),
+                    ("min", [a, b]) => (*a).min(*b),
+                    (other, args) => bail!("`{other}` with {} arguments is not a function: use rand, max or min", args.len()),
+                }
+            }
+        })
+    }
+}
+
+impl Gen {
+    /// The `int` generator's bounds stand for the item type's own when left out.
+    fn bounds(low: &Expr, high: &Expr, int: Int, making: &mut Making) -> Result<(i128, i128)> {
+        let (min, max) = int.range();
+        let low = if *low == Expr::Min { min } else { low.eval(making)? };
+        let high = if *high == Expr::Max { max } else { high.eval(making)? };
+        Ok((low, high))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Num(i128),
+    Word(String),
+    Op(char),
+}
+
+fn lex(text: &str) -> Result<Vec<Token>> {
+    let mut tokens = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        if c.is_whitespace() || c == '_' && at > 0 && chars[at - 1].is_ascii_digit() {
+            at += 1;
+        } else if c.is_ascii_digit() {
+            let mut value: i128 = 0;
+            while at < chars.len() && (chars[at].is_ascii_digit() || chars[at] == '_') {
+                if chars[at] != '_' {
+                    value = value.checked_mul(10).and_then(|value| value.checked_add(i128::from(chars[at] as u8 - b'0'))).context("a number too large")?;
+                }
+                at += 1;
+            }
+            tokens.push(Token::Num(value));
+        } else if c.is_alphabetic() {
+            let start = at;
+            while at < chars.len() && (chars[at].is_alphanumeric() || chars[at] == '_' || chars[at] == ':') {
+                at += 1;
+            }
+            tokens.push(Token::Word(chars[start..at].iter().collect()));
+        } else if "+-*/%(),".contains(c) {
+            tokens.push(Token::Op(c));
+            at += 1;
+        } else {
+            bail!("`{c}` has no place in an expression");
+        }
+    }
+    Ok(tokens)
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn sum(&mut self) -> Result<Expr> {
+        let mut left = self.product()?;
+        while let Some(Token::Op(op @ ('+' | '-'))) = self.peek().cloned() {
+            self.at += 1;
+            left = Expr::Binary(Box::new(left), op, Box::new(self.product()?));
+        }
+        Ok(left)
+    }
+
+    fn product(&mut self) -> Result<Expr> {
+        let mut left = self.unary()?;
+        while let Some(Token::Op(op @ ('*' | '/' | '%'))) = self.peek().cloned() {
+            self.at += 1;
+            left = Expr::Binary(Box::new(left), op, Box::new(self.unary()?));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr> {
+        if self.peek() == Some(&Token::Op('-')) {
+            self.at += 1;
+            return Ok(Expr::Binary(Box::new(Expr::Num(0)), '-', Box::new(self.unary()?)));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Expr> {
+        let token = self.peek().cloned().context("the expression ends too soon")?;
+        self.at += 1;
+        match token {
+            Token::Num(value) => Ok(Expr::Num(value)),
+            Token::Op('(') => {
+                let inner = self.sum()?;
+                self.expect(')')?;
+                Ok(inner)
+            }
+            Token::Word(word) if word == "threads" => Ok(Expr::Threads),
+            Token::Word(word) if word.contains("::") => type_bound(&word).map(Expr::Num),
+            Token::Word(word) => {
+                self.expect('(')?;
+                let mut args = vec![self.sum()?];
+                while self.peek() == Some(&Token::Op(',')) {
+                    self.at += 1;
+                    args.push(self.sum()?);
+                }
+                self.expect(')')?;
+                Ok(Expr::Call(word, args))
+            }
+            Token::Op(op) => bail!("`{op}` where a value was expected"),
+        }
+    }
+
+    fn expect(&mut self, op: char) -> Result<()> {
+        match self.peek() {
+            Some(Token::Op(found)) if *found == op => {
+                self.at += 1;
+                Ok(())
+            }
+            _ => bail!("`{op}` was expected"),
+        }
+    }
+}
+
+/// `i32::MIN`, `u64::MAX` and the like.
+fn type_bound(word: &str) -> Result<i128> {
+    let (name, bound) = word.split_once("::").context("a bound is written TYPE::MIN or TYPE::MAX")?;
+    let int = Int::named(name).with_context(|| format!("`{name}` is not an integer type"))?;
+    let (min, max) = int.range();
+    match bound {
+        "MIN" => Ok(min),
+        "MAX" => Ok(max),
+        other => bail!("`{name}::{other}`: only MIN and MAX are known"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::Signature;
+
+    fn generator(yaml: &str) -> Gen {
+        parse(&serde_norway::from_str(yaml).unwrap()).unwrap()
+    }
+
+    fn make(yaml: &str, ty: &str, threads: usize) -> Value {
+        let signature = Signature::parse(&format!("fn f(x: {ty})")).unwrap();
+        let mut rng = Rng::for_case(7, "case", threads);
+        generator(yaml).make(&signature.params[0].ty, &mut Making { rng: &mut rng, threads }).unwrap()
+    }
+
+    #[test]
+    fn expressions_follow_arithmetic_and_the_thread_count() {
+        let mut rng = Rng::for_case(1, "x", 0);
+        let mut making = Making { rng: &mut rng, threads: 8 };
+        assert_eq!(Expr::parse("2 * threads + 3").unwrap().eval(&mut making).unwrap(), 19);
+        assert_eq!(Expr::parse("(threads - 1) % 3").unwrap().eval(&mut making).unwrap(), 1);
+        assert_eq!(Expr::parse("max(threads, 1) * 1_000").unwrap().eval(&mut making).unwrap(), 8000);
+        assert_eq!(Expr::parse("i32::MIN").unwrap().eval(&mut making).unwrap(), i128::from(i32::MIN));
+        assert_eq!(Expr::parse("-5").unwrap().eval(&mut making).unwrap(), -5);
+        let drawn = Expr::parse("rand(3, 5)").unwrap().eval(&mut making).unwrap();
+        assert!((3..=5).contains(&drawn));
+        assert!(Expr::parse("2 +").is_err());
+        assert!(Expr::parse("nope(1)").unwrap().eval(&mut making).is_err());
+    }
+
+    #[test]
+    fn vectors_take_their_length_items_places_and_totals() {
+        let Value::List(items) = make("{vec: {len: 10, of: {int: [5, 9]}, set: [{at: first, to: 0}, {at: \"every 4\", to: 1}]}}", "&[u64]", 2) else {
+            panic!()
+        };
+        assert_eq!(items.len(), 10);
+        assert_eq!((items[0].clone(), items[4].clone(), items[8].clone()), (Value::Int(1), Value::Int(1), Value::Int(1)));
+        assert!(items.iter().all(|item| (0..=9).contains(&item.as_int().unwrap())));
+        let Value::List(items) = make("{vec: {len: \"2 * threads + 1\", total: max}}", "&[u64]", 3) else { panic!() };
+        assert_eq!(items.len(), 7);
+        assert_eq!(items.iter().map(|item| item.as_int().unwrap()).sum::<i128>(), i128::from(u64::MAX));
+        let Value::List(items) = make("{vec: {len: 50, distinct: 3}}", "Vec<u32>", 1) else { panic!() };
+        let mut seen = items.clone();
+        seen.sort();
+        seen.dedup();
+        assert!(seen.len() <= 3);
+        let rows = make("{vec: {len: 4, of: {cycle: [{vec: {len: 0}}, {vec: {len: 2, of: {int: [-1, 1]}}}]}}}", "&[Vec<i32>]", 1);
+        assert_eq!(rows.len(), Some(4));
+        assert_eq!(make("{seq: [1, 4]}", "&[u64]", 1), Value::List((1..=4).map(Value::Int).collect()));
+        assert_eq!(make("\"threads\"", "usize", 6), Value::Int(6));
+        assert_eq!(make("[[3, 7], []]", "&[Vec<i32>]", 1).len(), Some(2));
+        assert_eq!(make("\"i32::MIN\"", "i32", 1), Value::Int(i128::from(i32::MIN)));
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_its_type_is_an_error() {
+        let signature = Signature::parse("fn f(x: u8)").unwrap();
+        let mut rng = Rng::for_case(7, "case", 1);
+        let mut making = Making { rng: &mut rng, threads: 1 };
+        assert!(generator("300").make(&signature.params[0].ty, &mut making).is_err());
+        assert!(parse(&serde_norway::from_str("{vector: 1}").unwrap()).is_err());
+    }
+}
