@@ -1,6 +1,7 @@
-//! Race-stress end to end: every race bug in the corpus is caught in 20 of 20
-//! gradings with different seeds and its replay command reproduces it; every
-//! correct submission passes the race tests in 20 of 20 gradings; the known
+//! Race-stress end to end: every race bug in the corpus is caught in every
+//! grading, whatever the seed (3 seeds here, 20 with GRADER_RACE_GRADINGS=20),
+//! and its replay command reproduces it; every correct submission passes the
+//! race tests in every grading; the known
 //! traps (an API shuttle lacks, a panic the student handles) are not false
 //! failures; and each construct the shim supplies or fixes has a correct use
 //! in tests/shim/ that passes every race test and, where a bug of the same
@@ -13,7 +14,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use support::{grade_json, grader, in_parallel, repo};
 
-const GRADINGS: u64 = 20;
+/// Gradings with different seeds per submission. `cargo test` runs 3 of each
+/// to stay within CI's time; the full check, 20 of 20, is opt-in:
+/// `GRADER_RACE_GRADINGS=20 cargo test -p grader --release --test race`.
+fn gradings() -> u64 {
+    std::env::var("GRADER_RACE_GRADINGS").ok().and_then(|count| count.parse().ok()).unwrap_or(3)
+}
 
 #[derive(Deserialize)]
 struct Entry {
@@ -58,7 +64,7 @@ fn every_race_bug_is_caught_every_time_and_replays() {
     for assignment in support::assignments() {
         assert!(bugs.iter().any(|bug| bug.assignment == assignment), "no race bug for {assignment}");
     }
-    let runs: Vec<(&Entry, u64)> = bugs.iter().flat_map(|bug| (1..=GRADINGS).map(move |seed| (bug, seed * 7919))).collect();
+    let runs: Vec<(&Entry, u64)> = bugs.iter().flat_map(|bug| (1..=gradings()).map(move |seed| (bug, seed * 7919))).collect();
     let problems = in_parallel(&runs, |(bug, seed)| {
         let path = repo().join("tests/corpus").join(&bug.path);
         let graded = grade_races(&bug.assignment, &path, *seed);
@@ -103,7 +109,7 @@ fn correct_submissions_pass_the_race_tests_every_time() {
     }
     assert!(correct.len() >= 10);
     let runs: Vec<(&(String, PathBuf), u64)> =
-        correct.iter().flat_map(|entry| (1..=GRADINGS).map(move |seed| (entry, seed * 104_729))).collect();
+        correct.iter().flat_map(|entry| (1..=gradings()).map(move |seed| (entry, seed * 104_729))).collect();
     let problems = in_parallel(&runs, |((assignment, path), seed)| {
         let graded = grade_races(assignment, path, *seed);
         let statuses = race_statuses(&graded);
