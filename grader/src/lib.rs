@@ -28,10 +28,6 @@ pub mod shuttle_deps;
 pub mod source;
 pub mod stage;
 pub mod submission;
-#[path = "../../harness/src/record.rs"]
-pub mod record;
-#[path = "../../harness/src/wire.rs"]
-pub mod wire;
 
 use std::time::{Duration, Instant};
 

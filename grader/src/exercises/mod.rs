@@ -17,8 +17,9 @@ mod worker_pool;
 
 use std::fmt::Debug;
 
+use grader_protocol::{Wire, decode};
+
 use crate::rng::Rng;
-use crate::wire::Wire;
 
 /// How many threads a correct submission may spawn for one input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -150,11 +151,6 @@ impl<C: Contract> Exercise for Typed<C> {
             Comparison::Different { expected: C::answer_lines(&expected), actual: C::answer_lines(&actual) }
         }
     }
-}
-
-fn decode<T: Wire>(mut bytes: &[u8]) -> Option<T> {
-    let value = T::take(&mut bytes)?;
-    bytes.is_empty().then_some(value)
 }
 
 pub fn find(name: &str) -> Option<&'static dyn Exercise> {
