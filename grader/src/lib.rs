@@ -19,6 +19,7 @@ pub mod build;
 pub mod check;
 pub mod exercises;
 pub mod plan;
+pub mod prebuilt;
 pub mod process;
 pub mod report;
 pub mod rng;
