@@ -2,6 +2,9 @@
 //!
 //! rustc runs directly, no cargo: a std-only crate compiles in a fraction of
 //! a second that way, with no shared target directory to lock or to go stale.
+//! The harness and the protocol are compiled once per machine
+//! ([`crate::prebuilt`]), so a grading compiles only the student's crate and
+//! the generated `main` that links the two.
 //! Every compile runs in the grading's build session: a sandbox that sees the
 //! toolchain and the sources read-only and writes only its private /tmp,
 //! whose harness binaries are then copied out (up to a size cap) for the run
@@ -12,7 +15,8 @@
 //! edition and rustc's default lint levels, so a slow `const` evaluation
 //! fails as fast as it does for plain rustc. (A submission whose own
 //! `#![deny]` or `#![forbid]` trips over the grader's generated modules is
-//! compiled again with lints capped at warnings.) Then the harness links it.
+//! compiled again with lints capped at warnings.) Then the harness links it,
+//! through the generated `main`.
 //! A compile error is a result, not an error: the diagnostics are kept with
 //! paths as the student knows them, and a missing or mistyped function gets
 //! a message that names the contract's signature.
@@ -26,6 +30,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::assignment::Limits;
+use crate::prebuilt::{self, Prebuilt};
 use crate::values::Signature;
 use crate::process::protocol::Job;
 use crate::process::session::{Budget, SessionSpec};
@@ -82,25 +87,27 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
         return Ok(refused(refusal, started, &staged.edition));
     }
     let rustc = rustc_path()?;
-    let shuttle = staged.race.then(|| shuttle_deps::ensure(&rustc));
+    let prebuilt = prebuilt::ensure(&rustc)?;
+    let race_deps = staged.race.then(|| RaceDeps::ensure(&rustc, prebuilt));
     let exported = staged.binaries_dir();
     std::fs::create_dir_all(&exported).context("cannot create the folder for the harness binaries")?;
-    let mut read_only = vec![toolchain(&rustc), staged.dir().to_path_buf()];
-    if let Some(Ok(deps)) = &shuttle {
-        read_only.extend(deps.folders());
+    let mut read_only = vec![toolchain(&rustc), staged.dir().to_path_buf(), prebuilt.dir.clone()];
+    if let Some(Ok(race_deps)) = &race_deps {
+        read_only.extend(race_deps.shuttle.folders());
     }
     let spec = SessionSpec { kind: SessionKind::Build, read_only, writable: vec![exported.clone()], tmp_bytes: BUILD_TMP_BYTES };
     let session = Session::start(&spec, Arc::clone(budget))?;
     let mut compiler = Compiler {
         session: &session,
         rustc: &rustc,
+        prebuilt,
         staged,
         limits,
         scratch: if session.sandboxed() { PathBuf::from("/tmp") } else { staged.grader_dir() },
         address_space: (!budget.caps_memory()).then_some(BUILD_MEMORY),
         edition: staged.edition.clone(),
     };
-    let (mut ordinary, mut race) = compiler.both(shuttle.clone());
+    let (mut ordinary, mut race) = compiler.both(race_deps.clone());
     let mut note = None;
     // Only a failure another edition could mend: not a build stopped at a
     // limit or by an endless `const` evaluation, which would only repeat.
@@ -111,7 +118,7 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
         // A single file names no edition: one that only an older edition
         // accepts (`gen` as a name, say) is graded as that one, with a note.
         let tried = std::mem::replace(&mut compiler.edition, OLDER_EDITION.to_string());
-        let (older, older_race) = compiler.both(shuttle);
+        let (older, older_race) = compiler.both(race_deps);
         if fails(&older) {
             compiler.edition = tried;
         } else {
@@ -153,10 +160,28 @@ fn toolchain(rustc: &Path) -> PathBuf {
     rustc.parent().and_then(Path::parent).map_or_else(|| rustc.to_path_buf(), Path::to_path_buf)
 }
 
+/// What a race build links besides the student's crate, all cached per machine.
+#[derive(Clone, Copy)]
+struct RaceDeps {
+    shuttle: &'static shuttle_deps::ShuttleDeps,
+    /// `libgrader_harness.rlib` built with shuttle.
+    harness: &'static Path,
+}
+
+impl RaceDeps {
+    /// Shuttle and the race harness, built now if they are not yet; `Err`
+    /// says why race tests must fall back to real threads.
+    fn ensure(rustc: &Path, prebuilt: &Prebuilt) -> std::result::Result<RaceDeps, String> {
+        let shuttle = shuttle_deps::ensure(rustc)?;
+        Ok(RaceDeps { shuttle, harness: prebuilt::race_harness(rustc, prebuilt, shuttle)? })
+    }
+}
+
 /// Runs rustc in the build session.
 struct Compiler<'a> {
     session: &'a Session,
     rustc: &'a Path,
+    prebuilt: &'a Prebuilt,
     staged: &'a Staged,
     limits: &'a Limits,
     /// Where build outputs go: the session's private /tmp in the sandbox.
@@ -174,24 +199,31 @@ impl Compiler<'_> {
     #[allow(clippy::type_complexity)]
     fn both(
         &self,
-        shuttle: Option<std::result::Result<&'static shuttle_deps::ShuttleDeps, String>>,
+        race: Option<std::result::Result<RaceDeps, String>>,
     ) -> (Result<(Compiled, Compiled)>, Option<std::result::Result<PathBuf, String>>) {
         std::thread::scope(|scope| {
-            let race = shuttle.map(|shuttle| scope.spawn(move || self.race(shuttle)));
-            let ordinary = self.harness(self.staged.dir(), "out", &[], &[]);
+            let race = race.map(|race| scope.spawn(move || self.race(race)));
+            let ordinary = self.harness(self.staged.dir(), "out", &[], &self.prebuilt.harness, &[]);
             (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
         })
     }
 
-    /// Compiles the staged crate as the library `submission` and links the
-    /// harness against it into `<scratch>/<out>/harness`. `library` goes to
+    /// Compiles the staged crate as the library `submission` and links it
+    /// with `harness_rlib` into `<scratch>/<out>/harness`. `library` goes to
     /// the student's crate (the race build's std and core), `link` to the
-    /// harness's link only: no flag tells the student's code which build it
-    /// is in.
+    /// link only: no flag tells the student's code which build it is in,
+    /// and both builds give it the same `grader_protocol`.
     ///
     /// rustc runs in `cwd` with the crate root relative to it, so panic
     /// messages name the student's file as the student does (`src/main.rs:12:5`).
-    fn harness(&self, cwd: &Path, out: &str, library: &[String], link: &[String]) -> Result<(Compiled, Compiled)> {
+    fn harness(
+        &self,
+        cwd: &Path,
+        out: &str,
+        library: &[String],
+        harness_rlib: &Path,
+        link: &[String],
+    ) -> Result<(Compiled, Compiled)> {
         let out = self.scratch.join(out);
         let edition = self.edition.as_str();
         let student = |cap_lints: bool| {
@@ -201,6 +233,7 @@ impl Compiler<'_> {
             }
             args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--out-dir"]));
             args.push(out.display().to_string());
+            args.extend(["--extern".to_string(), format!("grader_protocol={}", self.prebuilt.protocol.display())]);
             args.extend(library.iter().cloned());
             args.push(self.staged.root.display().to_string());
             args
@@ -218,7 +251,9 @@ impl Compiler<'_> {
         let mut args = strings(&["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024", "--cap-lints", "allow"]);
         args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "strip=debuginfo", "--extern"]));
         args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
+        args.extend(["--extern".to_string(), format!("grader_harness={}", harness_rlib.display())]);
         args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
+        args.extend(self.protocol_dependency());
         args.extend(link.iter().cloned());
         args.push(self.staged.grader_dir().join("main.rs").display().to_string());
         let linked = self.compile(args, cwd)?;
@@ -228,8 +263,8 @@ impl Compiler<'_> {
     /// The race harness: the submission compiled with shuttle's shims as its
     /// `std` and `core`. Every way it can fail is a reason for the report,
     /// never a failed grading.
-    fn race(&self, shuttle: std::result::Result<&shuttle_deps::ShuttleDeps, String>) -> std::result::Result<PathBuf, String> {
-        let deps = shuttle?;
+    fn race(&self, race: std::result::Result<RaceDeps, String>) -> std::result::Result<PathBuf, String> {
+        let RaceDeps { shuttle: deps, harness } = race?;
         let dependencies: Vec<String> = deps.folders().iter().flat_map(|folder| ["-L".to_string(), format!("dependency={}", folder.display())]).collect();
         let mut library = vec![
             "--extern".to_string(),
@@ -238,17 +273,8 @@ impl Compiler<'_> {
             format!("core={}", deps.core_shim.display()),
         ];
         library.extend(dependencies.iter().cloned());
-        let mut link = vec![
-            "--extern".to_string(),
-            format!("shuttle={}", deps.rlib.display()),
-            "--extern".to_string(),
-            format!("shuttle_engine={}", deps.engine.display()),
-            "--cfg".to_string(),
-            "grader_shuttle".to_string(),
-        ];
-        link.extend(dependencies);
         let (compiled, linked) =
-            self.harness(&self.staged.dir().join(&self.staged.race_dir), "race-out", &library, &link)
+            self.harness(&self.staged.dir().join(&self.staged.race_dir), "race-out", &library, harness, &dependencies)
                 .map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
             None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "harness", "race-harness"),
@@ -265,12 +291,18 @@ impl Compiler<'_> {
         args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--extern"]));
         args.push(format!("{}={}", program.library_name, out.join("libsubmission.rlib").display()));
         args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("program").display().to_string()]);
+        args.extend(self.protocol_dependency());
         args.push(program.root.display().to_string());
         let compiled = self.compile(args, self.staged.dir()).map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().find(|error| !error.spans.is_empty()).or(compiled.errors.first()) {
             None => self.export("out", "program", "program"),
             Some(first) => Err(format!("{} does not compile as edition {}: {first}", program.root.display(), self.edition)),
         }
+    }
+
+    /// Where a link finds `grader_protocol`, which the student's crate uses.
+    fn protocol_dependency(&self) -> [String; 2] {
+        ["-L".to_string(), format!("dependency={}", self.prebuilt.dir.display())]
     }
 
     /// Copies `<scratch>/<out>/<built>` out of the sandbox as `name`.

@@ -23,6 +23,7 @@ pub mod cases;
 pub mod check;
 pub mod oracle;
 pub mod plan;
+pub mod prebuilt;
 pub mod process;
 pub mod report;
 pub mod rng;
@@ -33,10 +34,6 @@ pub mod source;
 pub mod stage;
 pub mod submission;
 pub mod values;
-#[path = "../../harness/src/record.rs"]
-pub mod record;
-#[path = "../../harness/src/wire.rs"]
-pub mod wire;
 
 use std::time::{Duration, Instant};
 

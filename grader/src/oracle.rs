@@ -12,12 +12,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
+use crate::prebuilt::{self, Prebuilt};
 use crate::process::{self, Exit};
 use crate::values::Signature;
 
@@ -115,24 +116,24 @@ fn run(program: &Path, cases: impl Iterator<Item = impl AsRef<[u8]>>) -> Result<
 fn program(reference: &str, signature: &Signature) -> Result<PathBuf> {
     static BUILT: Mutex<Vec<([u8; 32], PathBuf)>> = Mutex::new(Vec::new());
     let rustc = crate::build::rustc_path()?;
-    let version = rustc_version(&rustc)?;
+    let prebuilt = prebuilt::ensure(&rustc)?;
     let probe = crate::stage::probe_source(signature);
+    // The prebuilt folder's name stands for the toolchain and the protocol.
     let digest: [u8; 32] = Sha256::new()
         .chain_update(reference)
         .chain_update(&probe)
-        .chain_update(crate::stage::WIRE)
         .chain_update(ORACLE_MAIN)
-        .chain_update(&version)
+        .chain_update(prebuilt.dir.as_os_str().as_encoded_bytes())
         .finalize()
         .into();
     if let Some((_, path)) = BUILT.lock().ok().and_then(|built| built.iter().find(|(key, _)| *key == digest).cloned()) {
         return Ok(path);
     }
     let hex: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
-    let dir = crate::shuttle_deps::cache_root().join("oracles").join(hex);
+    let dir = crate::prebuilt::cache_root().join("oracles").join(hex);
     let path = dir.join("oracle");
     if !path.is_file() {
-        build(&rustc, reference, &probe, &dir).context("cannot build the oracle from the reference solution")?;
+        build(&rustc, prebuilt, reference, &probe, &dir).context("cannot build the oracle from the reference solution")?;
     }
     if let Ok(mut built) = BUILT.lock() {
         built.push((digest, path.clone()));
@@ -140,29 +141,21 @@ fn program(reference: &str, signature: &Signature) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn rustc_version(rustc: &Path) -> Result<String> {
-    static VERSION: OnceLock<String> = OnceLock::new();
-    if let Some(version) = VERSION.get() {
-        return Ok(version.clone());
-    }
-    let output = Command::new(rustc).arg("-vV").output().context("cannot run rustc")?;
-    Ok(VERSION.get_or_init(|| String::from_utf8_lossy(&output.stdout).into_owned()).clone())
-}
-
 /// Compiles the reference (with the probe appended) and the oracle's main,
 /// in a folder of their own, then moves the program into place.
-fn build(rustc: &Path, reference: &str, probe: &str, dir: &Path) -> Result<()> {
+fn build(rustc: &Path, prebuilt: &Prebuilt, reference: &str, probe: &str, dir: &Path) -> Result<()> {
     let parent = dir.parent().context("the oracle's folder is in the cache")?;
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
     let work = tempfile::Builder::new().prefix("oracle-").tempdir_in(parent).context("cannot create a build folder")?;
     let root = work.path().join("reference.rs");
     std::fs::write(&root, format!("{reference}\n#[path = \"probe.rs\"]\n#[doc(hidden)]\npub mod __grader_probe;\n"))?;
     std::fs::write(work.path().join("probe.rs"), probe)?;
-    std::fs::write(work.path().join("wire.rs"), crate::stage::WIRE)?;
     std::fs::write(work.path().join("main.rs"), ORACLE_MAIN)?;
+    let protocol = prebuilt::externs(&[("grader_protocol", &prebuilt.protocol)]);
     let compile = |args: &[&str]| -> Result<()> {
         let mut command = Command::new(rustc);
-        command.args(args).current_dir(work.path()).env_remove("RUSTFLAGS");
+        command.args(args).args(&protocol).arg("-L").arg(prebuilt::dependency(&prebuilt.dir));
+        command.current_dir(work.path()).env_remove("RUSTFLAGS");
         let finished = process::run_with_timeout(command, &process::Limits::new(Duration::from_secs(300), 1 << 20))?;
         if finished.exit != Exit::Code(0) {
             let why = finished.stderr.text();

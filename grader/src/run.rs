@@ -14,12 +14,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use grader_protocol::{Mode, RaceCase, Record, Wire};
+
 use crate::plan::{Check, PlannedTest};
 use crate::process::protocol::Job;
 use crate::process::session::SessionSpec;
 use crate::process::{Finished, Session, SessionKind};
-use crate::record::{self, Mode, RaceCase, Record};
-use crate::wire::Wire;
 
 /// How many test processes run at once. Blocked or sleeping tests cost no
 /// CPU, and a correct test needs milliseconds of it, so this can exceed the
@@ -198,7 +198,7 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
         Ok(finished) => {
             tracing::debug!(test = %test.name, tasks = ?finished.tasks, cpu_ms = finished.cpu.as_millis() as u64, "ran");
             // A record cut short at the channel's cap is no record.
-            let record = (finished.channel.dropped == 0).then(|| record::decode(&finished.channel.bytes)).flatten();
+            let record = (finished.channel.dropped == 0).then(|| grader_protocol::decode(&finished.channel.bytes)).flatten();
             Outcome { process: Ok(finished), not_run: None, record }
         }
         Err(error) => Outcome { process: Err(format!("could not run the test: {error}")), not_run: None, record: None },

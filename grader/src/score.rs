@@ -11,12 +11,13 @@
 
 use std::time::{Duration, Instant};
 
+use grader_protocol::{FailureKind, RaceReport, Record};
+
 use crate::assignment::{Assignment, Kind};
 use crate::build::{Build, BuildOutcome};
 use crate::plan::{Comparison, PlannedCase};
 use crate::plan::{Check, PlannedTest, round_points};
 use crate::process::{self, Exit, Finished, LimitHit};
-use crate::record::{FailureKind, RaceReport, Record};
 use crate::report::{BuildReport, BuildStatus, Report, Status, TestReport, text};
 use crate::run::Outcome;
 

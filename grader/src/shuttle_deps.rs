@@ -10,7 +10,6 @@
 //! on a first run, no cargo), race tests fall back to real threads and the
 //! report says why.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -18,6 +17,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use crate::prebuilt::{self, CrateBuild, CrateSources, FileLock};
 use crate::process;
 
 /// The shuttle release the shims in harness/src/ are written against.
@@ -43,21 +43,26 @@ pub struct ShuttleDeps {
     pub core_shim: PathBuf,
 }
 
-/// The shims, compiled into the grader: each crate's name and its files,
-/// by their paths under harness/src/, the crate root first (the root names
-/// its modules' files with `#[path]`, relative to itself).
-const SHIMS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "grader_std",
-        &[
+/// The shims, compiled into the grader, with their files by their paths
+/// under harness/src/ (the root names its modules' files with `#[path]`,
+/// relative to itself).
+const SHIMS: [CrateSources; 2] = [
+    CrateSources {
+        name: "grader_std",
+        edition: "2021",
+        files: &[
             ("shim.rs", include_str!("../../harness/src/shim.rs")),
             ("shim/thread.rs", include_str!("../../harness/src/shim/thread.rs")),
             ("shim/sync.rs", include_str!("../../harness/src/shim/sync.rs")),
             ("shim/mpsc.rs", include_str!("../../harness/src/shim/mpsc.rs")),
             ("shim/once_lock.rs", include_str!("../../harness/src/shim/once_lock.rs")),
         ],
-    ),
-    ("grader_core", &[("shim_core.rs", include_str!("../../harness/src/shim_core.rs"))]),
+    },
+    CrateSources {
+        name: "grader_core",
+        edition: "2021",
+        files: &[("shim_core.rs", include_str!("../../harness/src/shim_core.rs"))],
+    },
 ];
 
 /// The cached build, made now if it is not there yet. The outcome is kept for
@@ -67,30 +72,10 @@ pub fn ensure(rustc: &Path) -> std::result::Result<&'static ShuttleDeps, String>
     DEPS.get_or_init(|| load_or_build(rustc).map_err(|error| format!("{error:#}"))).as_ref().map_err(Clone::clone)
 }
 
-/// Where the grader keeps what it builds once per machine: shuttle, the
-/// shims, the oracles.
-pub fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("GRADER_CACHE") {
-        return PathBuf::from(dir);
-    }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(dir).join("grader");
-    }
-    match std::env::var_os("HOME") {
-        Some(home) => PathBuf::from(home).join(".cache").join("grader"),
-        None => std::env::temp_dir().join("grader-cache"),
-    }
-}
-
 fn load_or_build(rustc: &Path) -> Result<ShuttleDeps> {
-    let version = Command::new(rustc).arg("-vV").output().context("cannot run rustc")?;
-    let key = {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut hasher = DefaultHasher::new();
-        (SHUTTLE_VERSION, &version.stdout).hash(&mut hasher);
-        format!("shuttle-{SHUTTLE_VERSION}-{CACHE_LAYOUT}-{:016x}", hasher.finish())
-    };
-    let root = cache_root();
+    let version = prebuilt::rustc_identity(rustc)?;
+    let key = format!("shuttle-{SHUTTLE_VERSION}-{CACHE_LAYOUT}-{:016x}", prebuilt::hash(&(SHUTTLE_VERSION, version)));
+    let root = prebuilt::cache_root();
     let dir = root.join(&key);
     if let Some(deps) = read(&dir, rustc) {
         return deps;
@@ -114,7 +99,7 @@ impl ShuttleDeps {
     }
 }
 
-/// Shuttle's cached build in `dir`, with its shims built if they are not yet.
+/// Shuttle's cached build in `dir`, with its shims, built now if they are not yet.
 fn read(dir: &Path, rustc: &Path) -> Option<Result<ShuttleDeps>> {
     let deps = dir.join("deps");
     let rlib = |marker: &str| Some(deps.join(std::fs::read_to_string(dir.join(marker)).ok()?.trim()));
@@ -122,59 +107,20 @@ fn read(dir: &Path, rustc: &Path) -> Option<Result<ShuttleDeps>> {
     if !(shuttle.is_file() && engine.is_file()) {
         return None;
     }
-    let shims = dir.join(format!("shims-{:016x}", source_hash(SHIMS)));
+    let shims = dir.join(format!("shims-{:016x}", prebuilt::hash(&SHIMS)));
     let (std_shim, core_shim) = (shims.join("libgrader_std.rlib"), shims.join("libgrader_core.rlib"));
-    let built = if std_shim.is_file() && core_shim.is_file() {
-        Ok(())
-    } else {
-        build_shims(rustc, &shuttle, &deps, &shims)
-    };
+    let built = build_shims(rustc, &shuttle, &deps, &shims);
     Some(built.map(|()| ShuttleDeps { rlib: shuttle, engine, deps: deps.clone(), std_shim, core_shim }))
-}
-
-fn source_hash(sources: &[(&str, &[(&str, &str)])]) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hasher = DefaultHasher::new();
-    sources.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Compiles the two shims against shuttle into `shims`: the grader's own
 /// code, a few hundredths of a second, once per machine and shim version.
 fn build_shims(rustc: &Path, shuttle: &Path, deps: &Path, shims: &Path) -> Result<()> {
-    let parent = shims.parent().context("the shims' folder is in the cache")?;
-    let _lock = FileLock::take(&parent.join("shims.lock"))?;
-    if shims.join("libgrader_std.rlib").is_file() && shims.join("libgrader_core.rlib").is_file() {
-        return Ok(());
-    }
-    let work = tempfile::Builder::new().prefix("shims-").tempdir_in(parent).context("cannot create a build folder")?;
-    for (name, files) in SHIMS {
-        let sources = work.path().join(name);
-        for (path, text) in *files {
-            let file = sources.join(path);
-            std::fs::create_dir_all(file.parent().context("a shim file is in a folder")?)?;
-            std::fs::write(&file, text)?;
-        }
-        let root = sources.join(files[0].0);
-        let mut command = Command::new(rustc);
-        command
-            .args(["--crate-type", "rlib", "--crate-name", name, "--edition", "2021", "-O", "--cap-lints", "allow"])
-            .arg("--extern")
-            .arg(format!("shuttle={}", shuttle.display()))
-            .arg("-L")
-            .arg(format!("dependency={}", deps.display()))
-            .arg("--out-dir")
-            .arg(work.path())
-            .arg(&root);
-        let finished = process::run_with_timeout(command, &process::Limits::new(Duration::from_secs(120), 1 << 20))
-            .context("cannot run rustc")?;
-        if finished.exit != process::Exit::Code(0) {
-            bail!("the grader's {name} shim does not compile against shuttle: {}", finished.stderr.text().trim());
-        }
-        std::fs::remove_dir_all(&sources)?;
-    }
-    std::fs::rename(work.keep(), shims).with_context(|| format!("cannot keep the shims in `{}`", shims.display()))?;
-    Ok(())
+    let mut args = prebuilt::externs(&[("shuttle", shuttle)]);
+    args.extend(["-L".into(), prebuilt::dependency(deps)]);
+    args.extend(prebuilt::strings(prebuilt::FLAGS));
+    let builds: Vec<CrateBuild> = SHIMS.iter().map(|sources| CrateBuild { sources, uses: &[], args: args.clone() }).collect();
+    prebuilt::compile_once(rustc, shims, &builds)
 }
 
 fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {
@@ -222,35 +168,4 @@ fn build(rustc: &Path, root: &Path, dir: &Path) -> Result<()> {
     }
     std::fs::rename(&staged, dir).with_context(|| format!("cannot move the shuttle build to `{}`", dir.display()))?;
     Ok(())
-}
-
-/// An exclusive `flock` on a file, released when dropped.
-struct FileLock(std::fs::File);
-
-impl FileLock {
-    fn take(path: &Path) -> Result<FileLock> {
-        use std::os::fd::AsRawFd;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)
-            .with_context(|| format!("cannot open `{}`", path.display()))?;
-        // SAFETY: flock on a descriptor this function owns.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            bail!("cannot lock `{}`: {}", path.display(), std::io::Error::last_os_error());
-        }
-        let _ = writeln!(file, "{}", std::process::id());
-        Ok(FileLock(file))
-    }
-}
-
-impl Drop for FileLock {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: unlocks the descriptor locked in `take`.
-        unsafe {
-            libc::flock(self.0.as_raw_fd(), libc::LOCK_UN);
-        }
-    }
 }

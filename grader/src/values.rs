@@ -342,8 +342,9 @@ impl Value {
             }
             Type::List(item) => {
                 let len = length(input)?;
-                // Every item takes at least a byte, unless it is an empty tuple.
-                if len > input.len() && !matches!(item.as_ref(), Type::Tuple(fields) if fields.is_empty()) {
+                // A length is never believed past the bytes after it, as in
+                // grader_protocol: so even a list of `()` cannot claim 2^64 items.
+                if len > input.len() {
                     return None;
                 }
                 Value::List((0..len).map(|_| Value::take(item, input)).collect::<Option<_>>()?)
@@ -562,6 +563,40 @@ mod tests {
         // A claimed length far beyond the bytes is refused, not allocated.
         let list = Type::List(Box::new(Type::Int(Int::named("u64").unwrap())));
         assert_eq!(Value::decode(&list, &u64::MAX.to_le_bytes()), None);
+    }
+
+    /// The grader reads and writes values by their types from the spec; a
+    /// test program by its Rust types through `grader_protocol`. The same
+    /// value must be the same bytes both ways.
+    #[test]
+    fn the_grader_and_the_test_program_agree_on_every_byte() {
+        let ty = Type::Tuple(vec![
+            Type::List(Box::new(Type::Int(Int::named("i16").unwrap()))),
+            Type::Option(Box::new(Type::String)),
+            Type::Array(Box::new(Type::Char), 2),
+            Type::Int(Int::named("u128").unwrap()),
+            Type::Int(Int::named("isize").unwrap()),
+            Type::Bool,
+        ]);
+        let value = Value::Tuple(vec![
+            Value::List(vec![Value::Int(i128::from(i16::MIN)), Value::Int(-1)]),
+            Value::Option(Some(Box::new(Value::Str("né".into())))),
+            Value::List(vec![Value::Char('z'), Value::Char('€')]),
+            Value::BigUnsigned(u128::MAX - 3),
+            Value::Int(-5),
+            Value::Bool(false),
+        ]);
+        let rust: (Vec<i16>, Option<String>, [char; 2], u128, isize, bool) =
+            (vec![i16::MIN, -1], Some("né".into()), ['z', '€'], u128::MAX - 3, -5, false);
+        let mut ours = Vec::new();
+        value.encode(&ty, &mut ours);
+        assert_eq!(ours, grader_protocol::encode(&rust));
+        assert_eq!(grader_protocol::decode::<(Vec<i16>, Option<String>, [char; 2], u128, isize, bool)>(&ours), Some(rust));
+        // Both refuse a list of `()` that claims more items than bytes follow.
+        let units = Type::List(Box::new(Type::Tuple(vec![])));
+        let claim = 5u64.to_le_bytes();
+        assert_eq!(Value::decode(&units, &claim), None);
+        assert_eq!(grader_protocol::decode::<Vec<()>>(&claim), None);
     }
 
     #[test]

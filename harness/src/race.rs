@@ -12,10 +12,10 @@
 //! grader checks every answer it is sent. Schedules are recorded by wrapping
 //! the scheduler, not written to files, so a race test writes nothing.
 
-use crate::record::{Answer, Failure, FailureKind, KEPT_ANSWERS, RaceCase, RaceReport};
+use grader_protocol::{Failure, FailureKind, RaceCase, RaceReport};
 
 /// What shuttle's replay scheduler says when a schedule does not fit the run.
-#[cfg(grader_shuttle)]
+#[cfg(feature = "shuttle")]
 const STALE_SCHEDULE: &[&str] = &[
     "invalid schedule",
     "schedule ended early",
@@ -24,22 +24,8 @@ const STALE_SCHEDULE: &[&str] = &[
 ];
 
 /// What shuttle's PCT scheduler says of a run with no scheduling points at all.
-#[cfg(grader_shuttle)]
+#[cfg(feature = "shuttle")]
 const NO_CONCURRENCY: &str = "did not exercise any concurrency";
-
-impl RaceReport {
-    /// Counts one run's answer, keeping it with `schedule` if it is new.
-    fn count(&mut self, value: Vec<u8>, scheduler: &str, schedule: impl FnOnce() -> String) {
-        self.runs += 1;
-        if let Some(seen) = self.answers.iter_mut().find(|seen| seen.value == value) {
-            seen.count += 1;
-        } else if self.answers.len() < KEPT_ANSWERS {
-            self.answers.push(Answer { value, count: 1, scheduler: scheduler.to_string(), schedule: schedule() });
-        } else {
-            self.unkept += 1;
-        }
-    }
-}
 
 /// Calls the function `case.iterations` times on real threads, or as many
 /// times as fit in `case.budget_ms`.
@@ -68,10 +54,10 @@ pub fn repeat(case: &RaceCase, call: impl Fn(&[u8]) -> Option<Vec<u8>>, first_pa
     report
 }
 
-#[cfg(grader_shuttle)]
+#[cfg(feature = "shuttle")]
 pub use explore::explore;
 
-#[cfg(grader_shuttle)]
+#[cfg(feature = "shuttle")]
 mod explore {
     use std::sync::{Arc, Mutex};
 
@@ -80,6 +66,7 @@ mod explore {
     use shuttle_engine::scheduler::serialization::serialize_schedule;
 
     use super::{Failure, FailureKind, NO_CONCURRENCY, RaceCase, RaceReport, STALE_SCHEDULE};
+    use crate::Call;
 
     /// Steps (scheduling points) one run may take before it counts as an endless loop.
     const STEP_BOUND: usize = 200_000;
@@ -139,7 +126,7 @@ mod explore {
 
     pub fn explore(
         case: &RaceCase,
-        call: fn(&[u8]) -> Option<Vec<u8>>,
+        call: Call,
         reset_panic: fn(),
         first_panic: fn() -> Option<String>,
         last_panic: fn() -> Option<String>,
@@ -223,5 +210,64 @@ mod explore {
             break;
         }
         report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn case(iterations: u64, budget_ms: u64) -> RaceCase {
+        RaceCase { args: vec![5], iterations, pct_depth: 0, seed: 0, schedule: String::new(), budget_ms }
+    }
+
+    #[test]
+    fn repeat_counts_every_distinct_answer_of_its_runs() {
+        let runs = Cell::new(0u8);
+        let call = |args: &[u8]| {
+            runs.set(runs.get() + 1);
+            // A lost update, once in three runs.
+            Some(vec![if runs.get().is_multiple_of(3) { args[0] - 1 } else { args[0] }])
+        };
+        let report = repeat(&case(30, 0), call, || None);
+        assert_eq!(report.runs, 30);
+        assert_eq!(report.failure, None);
+        let counts: Vec<(Vec<u8>, u64, &str)> =
+            report.answers.iter().map(|answer| (answer.value.clone(), answer.count, answer.scheduler.as_str())).collect();
+        assert_eq!(counts, [(vec![5], 20, "real threads"), (vec![4], 10, "real threads")]);
+    }
+
+    #[test]
+    fn repeat_stops_at_the_first_panic_with_its_message() {
+        let runs = Cell::new(0);
+        let call = |_: &[u8]| {
+            runs.set(runs.get() + 1);
+            if runs.get() == 4 { panic!("the fourth run") } else { Some(vec![1]) }
+        };
+        let report = repeat(&case(100, 0), call, || Some("thread 'worker' panicked: the fourth run".into()));
+        assert_eq!((report.runs, runs.get()), (3, 4));
+        let failure = report.failure.expect("the panic is the failure");
+        assert_eq!(failure.kind, FailureKind::Panic);
+        assert_eq!(failure.scheduler, "real threads");
+        assert_eq!(failure.message, "thread 'worker' panicked: the fourth run");
+    }
+
+    #[test]
+    fn repeat_stops_at_arguments_that_do_not_decode() {
+        let report = repeat(&case(10, 0), |_: &[u8]| None, || None);
+        assert_eq!(report, RaceReport::default());
+    }
+
+    #[test]
+    fn repeat_stops_once_its_time_budget_is_spent_but_runs_at_least_once() {
+        let slow = |_: &[u8]| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            Some(vec![0])
+        };
+        let report = repeat(&case(1000, 1), slow, || None);
+        assert_eq!(report.runs, 1);
+        assert_eq!(report.answers[0].count, 1);
     }
 }

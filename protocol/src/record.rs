@@ -1,13 +1,12 @@
-//! What a test process and the grader say to each other: the race case the
-//! grader sends on the process's stdin, and the one record the harness
-//! writes on its result channel (file descriptor 3).
+//! What a test process and the grader say to each other: the mode and race
+//! case the grader sends on the process's stdin, and the one record the
+//! harness writes on its result channel (file descriptor 3).
 //!
-//! The grader and the harness compile this same file, so the two sides
-//! cannot drift apart. A record is a claim made by a process that links
-//! student code, so it carries nothing the grader would have to believe to
-//! give points: answers, which the grader compares with expected values that
-//! never leave the grader, and failures (a panic, a deadlock), which only
-//! ever cost points. Thread counts are not in it: the supervisor observes them.
+//! A record is a claim made by a process that links student code, so it
+//! carries nothing the grader would have to believe to give points: answers,
+//! which the grader compares with expected values that never leave the
+//! grader, and failures (a panic, a deadlock), which only ever cost points.
+//! Thread counts are not in it: the supervisor observes them.
 
 use crate::wire::Wire;
 
@@ -91,6 +90,21 @@ pub struct RaceReport {
 
 /// Distinct answers a race report keeps; a run with yet another one is counted in `unkept`.
 pub const KEPT_ANSWERS: usize = 16;
+
+impl RaceReport {
+    /// Counts one run's answer, keeping it with `schedule` if it is new and
+    /// there is room for it.
+    pub fn count(&mut self, value: Vec<u8>, scheduler: &str, schedule: impl FnOnce() -> String) {
+        self.runs += 1;
+        if let Some(seen) = self.answers.iter_mut().find(|seen| seen.value == value) {
+            seen.count += 1;
+        } else if self.answers.len() < KEPT_ANSWERS {
+            self.answers.push(Answer { value, count: 1, scheduler: scheduler.to_string(), schedule: schedule() });
+        } else {
+            self.unkept += 1;
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -177,24 +191,16 @@ impl Wire for RaceReport {
         self.runs.put(out);
         self.answers.put(out);
         self.unkept.put(out);
-        match &self.failure {
-            None => 0u8.put(out),
-            Some(failure) => {
-                1u8.put(out);
-                failure.put(out);
-            }
-        }
+        self.failure.put(out);
     }
     fn take(input: &mut &[u8]) -> Option<Self> {
-        let runs = u64::take(input)?;
-        let answers = Vec::take(input)?;
-        let unkept = u64::take(input)?;
-        let failure = match u8::take(input)? {
-            0 => None,
-            1 => Some(Failure::take(input)?),
-            _ => return None,
-        };
-        Some(RaceReport { runs, answers, unkept, failure })
+        Some(RaceReport {
+            runs: u64::take(input)?,
+            answers: Vec::take(input)?,
+            unkept: u64::take(input)?,
+            // Spelled out: `Option` has a `take` of its own.
+            failure: <Option<Failure> as Wire>::take(input)?,
+        })
     }
 }
 
@@ -253,8 +259,94 @@ impl Wire for RaceCase {
     }
 }
 
-/// Decodes a whole value: nothing may be left over.
-pub fn decode<T: Wire>(mut bytes: &[u8]) -> Option<T> {
-    let value = T::take(&mut bytes)?;
-    bytes.is_empty().then_some(value)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::tests::round_trips as round_trip;
+    use crate::wire::{decode, encode};
+
+    fn failure(kind: FailureKind) -> Failure {
+        Failure { kind, scheduler: "PCT".into(), message: "deadlock! blocked tasks: [main]".into(), schedule: "91a2".into() }
+    }
+
+    fn race_report() -> RaceReport {
+        RaceReport {
+            runs: 2000,
+            answers: vec![
+                Answer { value: vec![1, 0, 0, 0], count: 1999, scheduler: "random".into(), schedule: "0f".into() },
+                Answer { value: vec![], count: 1, scheduler: "real threads".into(), schedule: String::new() },
+            ],
+            unkept: 3,
+            failure: Some(failure(FailureKind::Endless)),
+        }
+    }
+
+    #[test]
+    fn every_mode_round_trips_as_one_letter() {
+        for (mode, letter) in [(Mode::Call, b'c'), (Mode::Program, b'p'), (Mode::Explore, b'e'), (Mode::Repeat, b'r')] {
+            assert_eq!(encode(&mode), [letter]);
+            round_trip(mode);
+        }
+        assert_eq!(decode::<Mode>(b"x"), None);
+    }
+
+    #[test]
+    fn every_failure_kind_round_trips() {
+        for kind in [FailureKind::Panic, FailureKind::Deadlock, FailureKind::Endless, FailureKind::StaleSchedule] {
+            round_trip(kind);
+            round_trip(failure(kind));
+        }
+        assert_eq!(decode::<FailureKind>(&[0]), None);
+        assert_eq!(decode::<FailureKind>(&[5]), None);
+    }
+
+    #[test]
+    fn answers_and_race_reports_round_trip() {
+        for answer in race_report().answers {
+            round_trip(answer);
+        }
+        round_trip(race_report());
+        round_trip(RaceReport { failure: None, ..race_report() });
+        round_trip(RaceReport::default());
+    }
+
+    #[test]
+    fn every_record_round_trips() {
+        for record in [
+            Record::Returned(vec![7, 0, 0, 0, 0, 0, 0, 0]),
+            Record::Returned(Vec::new()),
+            Record::Panicked("thread 'main' panicked at src/main.rs:3:5: attempt to add with overflow".into()),
+            Record::NoMain,
+            Record::BadCase("the case does not match the contract".into()),
+            Record::Race(race_report()),
+        ] {
+            round_trip(record);
+        }
+        assert_eq!(decode::<Record>(b"Z"), None);
+    }
+
+    #[test]
+    fn race_cases_round_trip() {
+        let exploring = RaceCase { args: vec![1, 2, 3], iterations: 1000, pct_depth: 3, seed: u64::MAX, schedule: String::new(), budget_ms: 0 };
+        round_trip(exploring);
+        round_trip(RaceCase { args: Vec::new(), iterations: 0, pct_depth: 0, seed: 0, schedule: "9102".into(), budget_ms: 5000 });
+    }
+
+    #[test]
+    fn a_report_keeps_each_distinct_answer_once_up_to_its_limit() {
+        let mut report = RaceReport::default();
+        report.count(vec![1], "random", || "a".into());
+        report.count(vec![1], "random", || unreachable!("a seen answer keeps its first schedule"));
+        report.count(vec![2], "PCT", || "b".into());
+        assert_eq!(report.runs, 3);
+        assert_eq!(report.answers.len(), 2);
+        assert_eq!((report.answers[0].count, report.answers[0].schedule.as_str()), (2, "a"));
+        assert_eq!((report.answers[1].scheduler.as_str(), report.answers[1].schedule.as_str()), ("PCT", "b"));
+        for value in 0..KEPT_ANSWERS as u8 + 5 {
+            report.count(vec![100 + value], "random", String::new);
+        }
+        assert_eq!(report.answers.len(), KEPT_ANSWERS);
+        assert_eq!(report.unkept, 7);
+        assert_eq!(report.runs, 3 + KEPT_ANSWERS as u64 + 5);
+    }
 }
