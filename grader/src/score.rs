@@ -190,13 +190,16 @@ pub struct ReplayBase<'a> {
 }
 
 fn replay_command(base: &ReplayBase, test: &PlannedTest, schedule: &str) -> String {
+    // Shuttle wraps a long schedule every 76 characters; one word pastes
+    // into any shell, and `grader replay` reads it the same way.
+    let schedule: String = schedule.split_whitespace().collect();
     format!(
         "grader replay {} {} --test {} --seed {} --schedule {}",
         base.assignment,
         shell_word(base.submission),
         test.name,
         base.seed,
-        shell_word(schedule)
+        shell_word(&schedule)
     )
 }
 
@@ -629,6 +632,20 @@ mod tests {
         assert_eq!(sequential.status, Status::Failed);
         assert!(sequential.hint.is_some());
         assert_eq!(right_answer_with(&assignment, parallelism, 4).status, Status::Passed);
+    }
+
+    #[test]
+    fn a_long_schedule_prints_as_one_word_that_pastes_into_a_shell() {
+        let assignment = Catalog::BuiltIn.load("worker_pool").unwrap();
+        let plan = crate::plan::plan(&assignment, 1).unwrap();
+        let race = plan.iter().find(|test| test.name == "race/small/threads=2").expect("a race test");
+        let replay = ReplayBase { assignment: "worker_pool", submission: "my pool.rs", seed: 7 };
+        // Shuttle's own form: hex wrapped at 76 characters.
+        let command = replay_command(&replay, race, &format!("{}\n0200", "9".repeat(76)));
+        assert_eq!(
+            command,
+            format!("grader replay worker_pool 'my pool.rs' --test race/small/threads=2 --seed 7 --schedule {}0200", "9".repeat(76))
+        );
     }
 
     #[test]
