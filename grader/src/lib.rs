@@ -78,26 +78,48 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let seed = options.seed.unwrap_or_else(rng::Rng::fresh_seed);
     let limits = &assignment.spec.limits;
     let timeout = Duration::from_secs_f64(options.timeout_secs.unwrap_or(limits.timeout_secs));
-
-    let mut plan = plan::plan(assignment, seed)?;
-    if let Some(secs) = options.timeout_secs {
-        for test in &mut plan {
-            if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
-                race.timeout_secs = race.timeout_secs.min(secs);
+    // Whether the race build is needed is known from the spec alone.
+    let races = replay.is_some()
+        || (assignment.spec.groups.iter().any(|group| group.kind == assignment::Kind::Race && !group.cases.is_empty())
+            && (options.only.is_empty() || options.only.contains(&assignment::Kind::Race)));
+    let plan_tests = || -> Result<Vec<plan::PlannedTest>> {
+        let mut plan = plan::plan_shared(assignment, seed)?;
+        if let Some(secs) = options.timeout_secs {
+            for test in &mut plan {
+                if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
+                    race.timeout_secs = race.timeout_secs.min(secs);
+                }
             }
         }
-    }
-    if !options.only.is_empty() {
-        plan.retain(|test| options.only.contains(&test.kind));
-    }
-    if let Some(replay) = replay {
-        plan = only_replayed(plan, replay)?;
-    }
-    let races = plan.iter().any(|test| matches!(test.check, plan::Check::Explore { .. }));
-    let staged = stage::stage(submission, &assignment.signature, races)?;
+        if !options.only.is_empty() {
+            plan.retain(|test| options.only.contains(&test.kind));
+        }
+        match replay {
+            Some(replay) => only_replayed(plan, replay),
+            None => Ok(plan),
+        }
+    };
     // One budget for every process of this grading, builds and tests alike.
     let budget = process::session::Budget::new(limits.grading_memory_bytes, limits.grading_tasks);
-    let build = build::build(&staged, &assignment.signature, limits, &budget)?;
+    let build_it = || -> Result<(stage::Staged, build::Build)> {
+        let staged = stage::stage(submission, &assignment.signature, races)?;
+        let build = build::build(&staged, &assignment.signature, limits, &budget)?;
+        Ok((staged, build))
+    };
+    // The plan (inputs and the reference's answers) is made while the
+    // submission builds: neither needs the other. A replay names its test,
+    // so that name is checked before anything is built.
+    let (plan, (staged, build)) = if replay.is_some() {
+        let plan = plan_tests()?;
+        (plan, build_it()?)
+    } else {
+        std::thread::scope(|scope| -> Result<_> {
+            let planning = scope.spawn(plan_tests);
+            let built = build_it();
+            let plan = planning.join().map_err(|_| anyhow::anyhow!("the grader failed while planning the tests"))??;
+            Ok((plan, built?))
+        })?
+    };
     tracing::debug!(ms = build.duration.as_millis() as u64, "built");
     let mut notes = process::sandbox_notes();
     notes.extend(build.note.clone());
@@ -133,7 +155,12 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         }
         BuildOutcome::Failed { .. } => Vec::new(),
     };
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, tests = plan.len(), "ran");
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        cpu_ms = process::cpu_used().as_millis() as u64,
+        tests = plan.len(),
+        "ran"
+    );
     Ok(score::score(score::Grading {
         assignment,
         submission: submission.origin.display().to_string(),

@@ -9,6 +9,8 @@
 //! answers from the reference solution ([`crate::oracle`]), and the thread
 //! bounds from the spec's thread rule.
 
+use std::sync::{Arc, Mutex};
+
 use anyhow::{Context, Result};
 
 use crate::assignment::{AtMost, Assignment, CaseSpec, Group, Kind, RaceSettings, Visibility};
@@ -16,6 +18,7 @@ use crate::cases::Making;
 use crate::rng::Rng;
 use crate::values::{Compare, Signature, Type, Value};
 
+#[derive(Clone)]
 pub struct PlannedTest {
     /// `correctness/remainder/threads=8`, `output/program`, …
     pub name: String,
@@ -28,6 +31,7 @@ pub struct PlannedTest {
     pub check: Check,
 }
 
+#[derive(Clone)]
 pub enum Check {
     /// Call the function once with a generated case.
     Call(PlannedCase),
@@ -69,10 +73,11 @@ impl ThreadBounds {
 /// One generated case, ready to send and to judge.
 #[derive(Clone)]
 pub struct PlannedCase {
-    /// The function's arguments, encoded in order.
-    pub args: Vec<u8>,
+    /// The function's arguments, encoded in order; shared, not copied, by
+    /// the tests and the gradings that use the same case.
+    pub args: Arc<[u8]>,
     /// The expected answer, encoded: the reference solution's.
-    pub expected: Vec<u8>,
+    pub expected: Arc<[u8]>,
     /// The thread count the function is given, if it takes one.
     pub threads: Option<usize>,
     pub bounds: ThreadBounds,
@@ -209,7 +214,28 @@ fn make_case(assignment: &Assignment, case: &CaseSpec, seed: u64, count: usize) 
         .map(|(param, value)| format!("{}: {}", param.name, value.summary()))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(PlannedCase { args, expected: Vec::new(), threads: given, bounds, summary })
+    Ok(PlannedCase { args: args.into(), expected: Arc::from([]), threads: given, bounds, summary })
+}
+
+/// The plan of `assignment` at `seed`, made once for all the gradings that
+/// share them: every student of a batch gets the same inputs, so the inputs
+/// are generated and the reference asked once, not once a student. Only the
+/// last plan is kept; its inputs are shared, never copied, by the gradings.
+pub fn plan_shared(assignment: &Assignment, seed: u64) -> Result<Vec<PlannedTest>> {
+    type Key = (String, String, Option<String>, u64);
+    static LAST: Mutex<Option<(Key, Vec<PlannedTest>)>> = Mutex::new(None);
+    let key: Key = (assignment.name.clone(), assignment.spec_text.clone(), assignment.reference.clone(), seed);
+    // Held while planning, so that parallel gradings wait for one plan
+    // instead of each making its own.
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((known, tests)) = last.as_ref()
+        && *known == key
+    {
+        return Ok(tests.clone());
+    }
+    let tests = plan(assignment, seed)?;
+    *last = Some((key, tests.clone()));
+    Ok(tests)
 }
 
 pub fn plan(assignment: &Assignment, seed: u64) -> Result<Vec<PlannedTest>> {
@@ -286,12 +312,12 @@ fn expect_the_references_answers(assignment: &Assignment, tests: &mut [PlannedTe
     let reference = assignment.reference.as_deref().with_context(|| {
         format!("the assignment `{}` has no reference.rs: the grader's expected answers are its answers", assignment.name)
     })?;
-    let cases: Vec<&[u8]> = tests.iter().filter_map(|test| test.case()).map(|case| case.args.as_slice()).collect();
+    let cases: Vec<&[u8]> = tests.iter().filter_map(|test| test.case()).map(|case| &case.args[..]).collect();
     let answers = crate::oracle::answers(reference, &assignment.signature, &cases)?;
     let mut answers = answers.into_iter();
     for test in tests.iter_mut() {
         if let Check::Call(case) | Check::Explore { case, .. } | Check::Repeat { case, .. } = &mut test.check {
-            case.expected = answers.next().context("an answer for every case")?;
+            case.expected = answers.next().context("an answer for every case")?.into();
             // A reference that answers something else than the signature says is the spec's fault.
             if Value::decode(&assignment.signature.answer(), &case.expected).is_none() {
                 anyhow::bail!("the reference solution's answer to `{}` is not a {}", test.name, type_name(&assignment.signature.answer()));
@@ -326,6 +352,19 @@ mod tests {
     use crate::assignment::Catalog;
 
     #[test]
+    fn gradings_at_one_seed_share_one_plan_and_a_new_seed_plans_again() {
+        let assignment = Catalog::BuiltIn.load("parallel_sum").unwrap();
+        let inputs = |tests: &[PlannedTest]| -> Vec<Arc<[u8]>> { tests.iter().filter_map(PlannedTest::case).map(|case| Arc::clone(&case.args)).collect() };
+        let first = inputs(&plan_shared(&assignment, 7).unwrap());
+        let again = inputs(&plan_shared(&assignment, 7).unwrap());
+        // The same bytes in memory: the second grading made nothing.
+        assert!(first.iter().zip(&again).all(|(one, other)| Arc::ptr_eq(one, other)));
+        let other = inputs(&plan_shared(&assignment, 8).unwrap());
+        assert_ne!(first, other);
+        assert_eq!(first, inputs(&plan(&assignment, 7).unwrap()), "a shared plan is the plan");
+    }
+
+    #[test]
     fn the_same_seed_plans_the_same_tests_and_points_add_up() {
         for assignment in Catalog::BuiltIn.load_all().unwrap() {
             let first = plan(&assignment, 42).unwrap();
@@ -336,7 +375,7 @@ mod tests {
                     .iter()
                     .filter_map(|test| match &test.check {
                         Check::Program { .. } => None,
-                        _ => test.case().map(|case| case.args.clone()),
+                        _ => test.case().map(|case| case.args.to_vec()),
                     })
                     .collect()
             };

@@ -127,7 +127,7 @@ struct Invocation<'a> {
 fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<'a> {
     let ordinary = settings.limits.timeout;
     let race_case = |iterations: u64, pct_depth: u64, seed: u64, schedule: &str, timeout: Duration| {
-        let case = test.case().map(|case| case.args.clone()).unwrap_or_default();
+        let case = test.case().map(|case| case.args.to_vec()).unwrap_or_default();
         let mut bytes = Vec::new();
         // Repetitions stop at half the time limit, so slow but correct code
         // is judged on the runs that fit rather than timed out.
@@ -146,7 +146,7 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
         Check::Call(case) => Invocation {
             harness: settings.harness,
             mode: Mode::Call,
-            input: case.args.clone(),
+            input: case.args.to_vec(),
             timeout: ordinary,
             channel_bytes: 2 * case.expected.len() + CHANNEL_SPARE,
         },

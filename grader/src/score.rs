@@ -603,7 +603,7 @@ mod tests {
             limit: None,
             tasks: Some(Tasks { threads, processes: 0, peak: threads + 1 }),
         };
-        let outcome = Outcome { process: Ok(finished), not_run: None, record: Some(Record::Returned(case.expected.clone())) };
+        let outcome = Outcome { process: Ok(finished), not_run: None, record: Some(Record::Returned(case.expected.to_vec())) };
         let replay = ReplayBase { assignment: &assignment.name, submission: "pool.rs", seed: 1 };
         judge(assignment, Duration::from_secs(5), &replay, test, outcome)
     }

@@ -358,6 +358,8 @@ impl BoundedReader {
     }
 }
 
+pub use unix::cpu_used;
+
 /// The name and meaning of a signal, for reports.
 pub fn signal_name(signal: i32) -> &'static str {
     unix::signal_name(signal)
