@@ -308,3 +308,17 @@ fn control_groups_of(pid: u32) -> Vec<String> {
         .filter(|name| name.starts_with(&prefix))
         .collect()
 }
+
+#[test]
+fn a_file_named_like_an_option_is_graded_as_a_file() {
+    // rustc reads `-…` as an option and `@…` as a file of more arguments.
+    let reference = std::fs::read_to_string(repo().join(REFERENCE_SUM)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["-2+3.rs", "@args.rs", "--cfg=x.rs"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &reference).unwrap();
+        let graded = grade_json("parallel_sum", &path, &["--only", "example", "--seed", "1"]);
+        assert_eq!(graded.report["build"]["status"], "ok", "{name}: {}", graded.report["build"]);
+        assert_eq!(graded.report["score"], graded.report["max_score"], "{name}");
+    }
+}

@@ -235,7 +235,7 @@ impl Compiler<'_> {
             args.push(out.display().to_string());
             args.extend(["--extern".to_string(), format!("grader_protocol={}", self.prebuilt.protocol.display())]);
             args.extend(library.iter().cloned());
-            args.push(self.staged.root.display().to_string());
+            args.push(source_arg(&self.staged.root));
             args
         };
         let mut compiled = self.compile(student(false), cwd)?;
@@ -292,7 +292,7 @@ impl Compiler<'_> {
         args.push(format!("{}={}", program.library_name, out.join("libsubmission.rlib").display()));
         args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("program").display().to_string()]);
         args.extend(self.protocol_dependency());
-        args.push(program.root.display().to_string());
+        args.push(source_arg(&program.root));
         let compiled = self.compile(args, self.staged.dir()).map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().find(|error| !error.spans.is_empty()).or(compiled.errors.first()) {
             None => self.export("out", "program", "program"),
@@ -532,4 +532,11 @@ fn refused(refusal: &crate::source::Refusal, started: Instant, edition: &str) ->
     let message = refusal.message.clone();
     let outcome = BuildOutcome::Failed { message };
     Build { outcome, log: String::new(), duration: started.elapsed(), edition: edition.to_string(), note: None }
+}
+
+/// A source file as rustc's argument: a student's file named `-O.rs` or
+/// `@args.rs` is a file, never an option or a file of arguments.
+fn source_arg(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text.starts_with(['-', '@']) { format!("./{text}") } else { text }
 }
