@@ -197,8 +197,13 @@ pub fn run(settings: &Settings) -> Result<Finished> {
     let cache = cache::Cache::open(settings.out.join("cache"))?;
     let jobs = settings.jobs.clamp(1, students.len().max(1));
     let shard = settings.shard.map(|shard| format!(", shard {shard}")).unwrap_or_default();
+    // The gradings share the tests one grading would run at once, so that
+    // more jobs never means more test processes than the machine is sized for.
+    let tests_at_once = (crate::run::AT_ONCE / jobs).max(2);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     eprintln!(
-        "Grading {} submissions of {} with seed {seed} on {jobs} jobs{shard}.",
+        "Grading {} submissions of {} with seed {seed} on {jobs} jobs ({cores} cores here, up to {tests_at_once} tests at once \
+         each){shard}.",
         students.len(),
         settings.assignment.name
     );
@@ -206,6 +211,7 @@ pub fn run(settings: &Settings) -> Result<Finished> {
     let grader = StudentGrader {
         assignment: settings.assignment,
         inputs: cache::KeyInputs { assignment: settings.assignment, seed, timeout_secs: settings.timeout_secs },
+        tests_at_once,
         dir,
         cache: &cache,
         force: settings.force,
@@ -269,6 +275,8 @@ fn seconds(duration: Duration) -> String {
 struct StudentGrader<'a> {
     assignment: &'a Assignment,
     inputs: cache::KeyInputs<'a>,
+    /// Each grading's share of the tests that run at once.
+    tests_at_once: usize,
     dir: &'a Path,
     cache: &'a cache::Cache,
     force: bool,
@@ -289,7 +297,12 @@ impl StudentGrader<'_> {
         {
             return (Row::graded(name, self.named(report, student)), Source::Cache);
         }
-        let options = Options { seed: Some(self.inputs.seed), timeout_secs: self.inputs.timeout_secs, ..Default::default() };
+        let options = Options {
+            seed: Some(self.inputs.seed),
+            timeout_secs: self.inputs.timeout_secs,
+            tests_at_once: Some(self.tests_at_once),
+            ..Default::default()
+        };
         // A panic in the grader on one submission is that row's error, not the batch's end.
         let graded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| grade(self.assignment, &submission, &options)));
         match graded {

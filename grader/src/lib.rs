@@ -52,6 +52,9 @@ pub struct Options {
     pub timeout_secs: Option<f64>,
     /// Run only the tests of these kinds; empty runs them all.
     pub only: Vec<assignment::Kind>,
+    /// How many tests run side by side; `run::AT_ONCE` without it. A batch
+    /// grading several students at once gives each a share.
+    pub tests_at_once: Option<usize>,
 }
 
 /// One race test's failing schedule, as a report's replay command gives it.
@@ -150,6 +153,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
                 program: program.as_ref().map(|program| program.as_deref().map_err(String::as_str)),
                 session: &session,
                 limits: run::test_limits(limits, timeout, budget.caps_memory()),
+                at_once: options.tests_at_once.unwrap_or(run::AT_ONCE).max(1),
             };
             run::run_tests(&plan, &settings)
         }

@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Grade { assignment, submission, format, seed, audience, output, timeout, gradescope_hidden, only } => {
             let assignment = catalog.load(&assignment)?;
             let opened = Submission::open(&submission, &assignment.signature.function)?;
-            let options = Options { seed, timeout_secs: timeout, only };
+            let options = Options { seed, timeout_secs: timeout, only, tests_at_once: None };
             let report = grade(&assignment, &opened, &options)?.for_audience(audience);
             let text = match format {
                 Format::Json => report::render_json(&report),

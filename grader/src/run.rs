@@ -24,7 +24,7 @@ use crate::process::{Finished, Session, SessionKind};
 /// How many test processes run at once. Blocked or sleeping tests cost no
 /// CPU, and a correct test needs milliseconds of it, so this can exceed the
 /// number of cores without a correct test coming near its timeout.
-const AT_ONCE: usize = 16;
+pub const AT_ONCE: usize = 16;
 
 /// Bytes of a test's result channel kept beyond twice its expected answer:
 /// room for a panic message.
@@ -51,6 +51,8 @@ pub struct RunSettings<'a> {
     pub program: Option<std::result::Result<&'a Path, &'a str>>,
     pub session: &'a Session,
     pub limits: TestLimits,
+    /// How many tests run side by side.
+    pub at_once: usize,
 }
 
 /// The limits every test runs under.
@@ -87,7 +89,7 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
     let outcomes: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        for _ in 0..AT_ONCE.min(plan.len()) {
+        for _ in 0..settings.at_once.min(plan.len()) {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::SeqCst);
