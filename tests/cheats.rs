@@ -279,22 +279,27 @@ fn check(cheat: &Cheat) -> Vec<String> {
     }
     if let Some(most) = claims.report_max_bytes {
         let bytes = measured.run.stdout.len() as u64;
+        eprintln!("{}: a JSON report of {bytes} bytes (at most {most})", cheat.path);
         expect(bytes <= most, format!("a JSON report of {bytes} bytes, more than {most}"));
     }
     if let Some(most) = claims.grader_rss_max_mib {
         let mib = measured.grader_rss_kb / 1024;
+        eprintln!("{}: the grader at most {mib} MiB resident (under {most})", cheat.path);
         expect(mib < most, format!("the grader grew to {mib} MiB resident, {most} MiB allowed"));
     }
     if let Some(most) = claims.processes_max_mib {
         let mib = measured.processes_kb / 1024;
+        eprintln!("{}: the grading's processes at most {mib} MiB resident together (under {most})", cheat.path);
         expect(mib < most, format!("the grading's processes held {mib} MiB resident together, {most} MiB allowed"));
     }
     if let Some(most) = claims.host_disk_growth_max_mib {
         let mib = measured.disk_bytes / MIB;
+        eprintln!("{}: {} KiB on disk at most (at most {most} MiB)", cheat.path, measured.disk_bytes / 1024);
         expect(mib <= most, format!("the grading's temporary folder grew to {mib} MiB on disk, {most} MiB allowed"));
     }
     if let Some(most) = claims.build_max_secs {
         let secs = measured.run.elapsed.as_secs_f64();
+        eprintln!("{}: the grading took {secs:.1} s (at most {most} s)", cheat.path);
         expect(secs <= most, format!("the grading took {secs:.1} s, {most} s allowed"));
     }
     for rendering in &claims.inert_in {

@@ -1,6 +1,11 @@
-//! Grades a class of 60 `parallel_sum` submissions with `grader batch`, once
-//! with `--jobs 1` and once with `--jobs 2`, and prints the wall time and
-//! throughput of each and the speedup.
+//! The throughput figures of the README's speed section, all in one run:
+//!
+//! 1. the peers: compiling the reference alone with `rustc -O`, and an
+//!    Exercism-style `cargo test --release` of the visible example in a warm
+//!    Cargo project;
+//! 2. a single warm grading of the reference, ten times: wall time and CPU;
+//! 3. a class of 60 `parallel_sum` submissions with `grader batch`, once with
+//!    `--jobs 1` and once with `--jobs 2`: wall time, CPU a student, speedup.
 //!
 //! `cargo bench -p grader --bench batch` (add `-- 80` for another class size).
 //! The class is the `parallel_sum` corpus and the reference solution
@@ -8,12 +13,14 @@
 //! timeouts would measure the time limit, not the grader), repeated with a
 //! different comment in each copy so that no two students share a cache
 //! entry. Each run starts from an empty output folder, so nothing is cached.
+//! The machine is shared: compare the ratios, and read the load averages.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 const DEFAULT_CLASS_SIZE: usize = 60;
+const SINGLE_RUNS: usize = 10;
 
 fn main() {
     let size: usize = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(DEFAULT_CLASS_SIZE);
@@ -21,6 +28,7 @@ fn main() {
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let class = scratch.path().join("class");
     make_class(repo, &class, size);
+    let reference = repo.join("assignments/parallel_sum/reference.rs");
 
     // Warm the disk cache, rustc and the race tests' shuttle build on a few
     // submissions; not counted.
@@ -28,24 +36,122 @@ fn main() {
     make_class(repo, &warm_up, 4);
     run_batch(&warm_up, &scratch.path().join("warm-up-out"), 2);
 
-    println!("{size} parallel_sum submissions, {} cores", std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // Other work on the machine skews the figures: say how busy it was.
-    println!("load average before: {}", load_average());
-    // CPU time says how much a run left the cores idle: at 100% of both, more
-    // jobs cannot make it faster. One grading already runs its tests side by
-    // side, so even one job keeps the cores mostly busy.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    println!("{:<6} {:>8} {:>15} {:>8} {:>18}", "jobs", "wall s", "submissions/s", "CPU s", "cores kept busy");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("{cores} cores; load average before: {}", load_average());
+    println!();
+    println!("{:<44} {:>9} {:>9} {:>9}", "one submission, median of runs", "wall s", "CPU s", "CPU s*");
+    let peer = |name: &str, mut run: Box<dyn FnMut(usize) -> Command>| {
+        let mut walls = Vec::new();
+        let mut cpus = Vec::new();
+        let mut machine = Vec::new();
+        for index in 0..=SINGLE_RUNS {
+            let mut command = run(index);
+            let cpu_before = children_cpu_seconds();
+            let busy_before = busy_cpu_seconds();
+            let started = Instant::now();
+            let output = command.output().expect("the command runs");
+            // The first run warms what it uses and is not counted.
+            if index > 0 {
+                walls.push(started.elapsed().as_secs_f64());
+                cpus.push(children_cpu_seconds() - cpu_before);
+                machine.push(busy_cpu_seconds() - busy_before);
+            }
+            assert!(output.status.code().is_some_and(|code| code <= 1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        println!("{name:<44} {:>9.2} {:>9.2} {:>9.2}", median(walls), median(cpus), median(machine));
+    };
+    let bare = scratch.path().join("bare");
+    std::fs::create_dir_all(&bare).expect("a folder");
+    let reference_for_bare = reference.clone();
+    peer(
+        "rustc -O of the reference alone",
+        Box::new(move |_| {
+            let mut command = Command::new("rustc");
+            command.args(["--edition", "2024", "-O", "-o"]).arg(bare.join("main")).arg(&reference_for_bare);
+            command
+        }),
+    );
+    let project = exercism_project(repo, scratch.path());
+    peer(
+        "cargo test --release, the example only",
+        Box::new(move |index| {
+            // A new comment each time, as a new submission would be.
+            let main = project.join("src/main.rs");
+            let text = std::fs::read_to_string(&main).expect("main.rs");
+            std::fs::write(&main, format!("{text}\n// run {index}\n")).expect("main.rs");
+            let mut command = Command::new("cargo");
+            command.args(["test", "--release", "--quiet", "--offline"]).current_dir(&project);
+            command
+        }),
+    );
+    for (name, only) in [("grader grade, warm", None), ("grader grade, warm, without race tests", Some(WITHOUT_RACE))] {
+        let reference = reference.clone();
+        peer(
+            name,
+            Box::new(move |index| {
+                let mut command = Command::new(env!("CARGO_BIN_EXE_grader"));
+                command.args(["grade", "parallel_sum"]).arg(&reference).args(["--format", "json", "--seed", &index.to_string()]);
+                if let Some(only) = only {
+                    command.args(["--only", only]);
+                }
+                command
+            }),
+        );
+    }
+    println!("(CPU s: the command and every process it waited for; CPU s*: the whole machine's busy time meanwhile)");
+
+    println!();
+    println!("{size} parallel_sum submissions");
+    println!("{:<6} {:>8} {:>15} {:>14} {:>18}", "jobs", "wall s", "submissions/s", "CPU s each*", "cores kept busy*");
     let mut walls = Vec::new();
     for jobs in [1, 2] {
         let cpu_before = busy_cpu_seconds();
         let wall = run_batch(&class, &scratch.path().join(format!("out-{jobs}")), jobs);
         let cpu = busy_cpu_seconds() - cpu_before;
-        println!("{jobs:<6} {wall:>8.1} {:>15.2} {cpu:>8.1} {:>17.0}%", size as f64 / wall, 100.0 * cpu / (wall * cores));
+        println!(
+            "{jobs:<6} {wall:>8.1} {:>15.2} {:>14.2} {:>17.0}%",
+            size as f64 / wall,
+            cpu / size as f64,
+            100.0 * cpu / (wall * cores as f64)
+        );
         walls.push(wall);
     }
     println!("speedup with 2 jobs: {:.2}x", walls[0] / walls[1]);
     println!("load average after: {}", load_average());
+}
+
+/// Every kind of test but race-stress.
+const WITHOUT_RACE: &str = "example,correctness,parallelism,output";
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// A Cargo project as Exercism's test runner sees one: the reference as
+/// `src/main.rs` with the visible example as its one `#[test]`, built once.
+fn exercism_project(repo: &Path, scratch: &Path) -> PathBuf {
+    let project = scratch.join("exercism");
+    std::fs::create_dir_all(project.join("src")).expect("a project folder");
+    std::fs::write(
+        project.join("Cargo.toml"),
+        "[package]\nname = \"parallel_sum\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n",
+    )
+    .expect("Cargo.toml");
+    let reference = std::fs::read_to_string(repo.join("assignments/parallel_sum/reference.rs")).expect("the reference");
+    let test = "\n#[cfg(test)]\nmod example {\n    #[test]\n    fn chapter() {\n        let data: Vec<u64> = (1..=1_000_000).collect();\n        assert_eq!(super::parallel_sum(&data, 8), 500_000_500_000);\n    }\n}\n";
+    std::fs::write(project.join("src/main.rs"), format!("{reference}{test}")).expect("main.rs");
+    project
+}
+
+/// CPU seconds of every child this process has waited for, and of the
+/// children they waited for in turn.
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let seconds = |time: libc::timeval| time.tv_sec as f64 + time.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// CPU seconds the whole machine has spent busy so far, from /proc/stat.
