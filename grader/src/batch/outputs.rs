@@ -5,6 +5,7 @@
 //! OUT/reports/<student>.json the whole grading (staff audience: hidden inputs and diffs)
 //! OUT/reports/<student>.md   the page to hand back (student audience)
 //! OUT/summary.txt            the summary printed at the end
+//! OUT/index.html             the same results as a page, with charts and a sortable table
 //! OUT/batch.json             the manifest: assignment, seed, shard, every row's status
 //! OUT/cache/<key>.json       finished gradings, for resuming
 //! ```
@@ -20,7 +21,8 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::cache::write_atomically;
-use super::{Row, Shard, summary};
+use super::stats::ClassStats;
+use super::{Row, Shard, page, summary};
 use crate::assignment::Assignment;
 use crate::report::{self, Audience, Report, text};
 
@@ -97,8 +99,10 @@ impl Manifest {
             self.write_reports(out, row)?;
         }
         write_atomically(&out.join("grades.csv"), &self.grades_csv()?)?;
-        let summary = summary::render(self);
+        let stats = ClassStats::of(self);
+        let summary = summary::render(self, &stats);
         write_atomically(&out.join("summary.txt"), summary.as_bytes())?;
+        write_atomically(&out.join("index.html"), page::render(self, &stats).as_bytes())?;
         write_atomically(&out.join(MANIFEST), &to_json(self))?;
         Ok(summary)
     }
@@ -167,3 +171,4 @@ fn to_json(manifest: &Manifest) -> Vec<u8> {
     text.push(b'\n');
     text
 }
+
