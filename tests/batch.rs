@@ -194,6 +194,129 @@ fn a_mixed_class_gets_one_row_each_like_grading_each_alone() {
         assert!(stdout.contains(expected), "summary lacks `{expected}`:\n{stdout}");
     }
     assert_eq!(std::fs::read_to_string(run.out.join("summary.txt")).unwrap(), stdout.split("\nThis run:").next().unwrap());
+
+    let page = std::fs::read_to_string(run.out.join("index.html")).expect("a class page");
+    assert_eq!(page.matches("<tr data-student=").count(), MIXED_CLASS.len(), "one row per student");
+    assert!(page.contains("<h2 id=\"build-failed\">Did not build (1)</h2>"), "{page}");
+    assert!(page.contains("<h2 id=\"not-graded\">Could not be graded (2)</h2>"), "{page}");
+    assert_links_resolve(&page, &run.out);
+}
+
+/// Every `href` of the class page names a file in OUT.
+fn assert_links_resolve(page: &str, out: &Path) {
+    let links: Vec<&str> = page.split("href=\"").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+    assert!(!links.is_empty(), "the page links to the reports");
+    for link in links {
+        assert!(out.join(percent_decoded(link)).is_file(), "`{link}` names no file in {}", out.display());
+    }
+}
+
+fn percent_decoded(link: &str) -> String {
+    let bytes = link.as_bytes();
+    let mut decoded = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' {
+            decoded.push(u8::from_str_radix(&link[index + 1..index + 3], 16).expect("a %XX escape"));
+            index += 3;
+        } else {
+            decoded.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(decoded).expect("UTF-8 file names")
+}
+
+/// A class whose students chose their names to attack the gradebook and
+/// the class page: markup, a spreadsheet formula, quotes. One of them uses
+/// `unsafe`, so the page has a grading marked for review.
+fn hostile_class() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = scratch("hostile-names");
+        let class = dir.join("class");
+        make_class(
+            &class,
+            &[
+                ("<img src=x onerror=alert(1)>.rs", Some("assignments/worker_pool/reference.rs")),
+                ("=HYPERLINK(\"evil.example\").rs", Some("tests/corpus/worker_pool/type_error.rs")),
+                ("-2+3.rs", Some("examples/worker_pool_lost_jobs.rs")),
+            ],
+        );
+        let reference = std::fs::read_to_string(repo().join("assignments/worker_pool/reference.rs")).unwrap();
+        let with_unsafe = reference + "\n#[allow(dead_code)]\nfn peek(x: &u32) -> u32 {\n    unsafe { *(x as *const u32) }\n}\n";
+        std::fs::write(class.join("mallory\"'<b>.rs"), with_unsafe).unwrap();
+        let out = dir.join("out");
+        let output = batch(&class, &out, &["--seed", SEED]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        out
+    })
+}
+
+#[test]
+fn student_names_stay_text_in_the_gradebook_and_on_the_class_page() {
+    let _turn = one_at_a_time();
+    let out = hostile_class();
+    let rows = read_grades(out);
+    let names: Vec<&str> = rows.iter().map(|row| row["student"].as_str()).collect();
+    assert!(names.contains(&"'=HYPERLINK(\"evil.example\")"), "no formula: {names:?}");
+    assert!(names.contains(&"'-2+3"), "no formula: {names:?}");
+    assert!(names.contains(&"<img src=x onerror=alert(1)>"), "{names:?}");
+
+    let page = std::fs::read_to_string(out.join("index.html")).expect("a class page");
+    assert!(!page.contains("<img") && !page.contains("<b>"), "a student's markup on the page:\n{page}");
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "the name is shown as text");
+    assert!(page.contains("<h2 id=\"review\">For a person to look at (1)</h2>"), "{page}");
+    assert!(page.contains("data-review=\"1\""), "the review flag is in the table");
+    assert_links_resolve(&page, out);
+}
+
+/// Headless Chromium, where it is installed (Debian's `chromium`); `None`
+/// with a line saying so where it is not. Not required in CI.
+fn chromium(args: &[&str]) -> Option<Output> {
+    let mut command = Command::new("timeout");
+    // Root (a container) has no user namespace sandbox for Chromium's renderers.
+    command.args(["120", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]).args(args);
+    match command.output() {
+        Ok(output) if output.status.code() != Some(127) => Some(output),
+        _ => {
+            eprintln!("SKIPPED: chromium is not installed (apt-get install chromium)");
+            None
+        }
+    }
+}
+
+#[test]
+fn the_class_page_renders_in_headless_chromium() {
+    let _turn = one_at_a_time();
+    let out = hostile_class();
+    let page = format!("file://{}", out.join("index.html").display());
+    let Some(dumped) = chromium(&["--dump-dom", &page]) else { return };
+    let dom = text(&dumped.stdout);
+    assert!(dumped.status.success() && dom.contains("</html>"), "{dom}\n{}", text(&dumped.stderr));
+    // The script ran: it marked the table and sorted it by score, highest first.
+    assert!(dom.contains("data-sortable=\"ready\""), "the sorting script did not run:\n{dom}");
+    assert!(dom.contains("aria-sort=\"descending\""), "{dom}");
+    let body = &dom[dom.find("<tbody>").expect("the students' table")..];
+    let scores: Vec<f64> = body
+        .split("data-score=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().expect("a number"))
+        .collect();
+    assert_eq!(scores.len(), 4, "{body}");
+    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "sorted by score, highest first: {scores:?}");
+    assert_eq!(dom.matches("<rect").count(), 11, "the histogram's bars");
+    assert!(dom.matches("<div class=\"bar\">").count() > 10, "the pass-rate bars");
+    assert!(!dom.contains("<img"), "no student markup became an element");
+
+    let screenshot = out.join("index.png");
+    let shot = chromium(&[&format!("--screenshot={}", screenshot.display()), "--window-size=1100,1600", &page])
+        .expect("chromium ran once already");
+    assert!(shot.status.success(), "{}", text(&shot.stderr));
+    let png = std::fs::read(&screenshot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    assert_eq!(width, 1100, "the window's width");
 }
 
 #[test]
@@ -239,7 +362,7 @@ fn two_shards_merged_equal_one_unsharded_run() {
     let merged = dir.join("merged-cached");
     let output = grader(&["merge", "--out", path_arg(&merged), path_arg(&cached_outs[1]), path_arg(&cached_outs[0])]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
-    for file in ["grades.csv", "summary.txt", "batch.json"] {
+    for file in ["grades.csv", "summary.txt", "batch.json", "index.html"] {
         assert_eq!(std::fs::read(merged.join(file)).unwrap(), std::fs::read(run.out.join(file)).unwrap(), "{file}");
     }
     let reports = |out: &Path| -> BTreeMap<String, Vec<u8>> {

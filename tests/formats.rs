@@ -1,6 +1,7 @@
-//! The formats that carry a grading elsewhere (GitHub Classroom, Gradescope,
-//! JUnit), decoded and checked field by field, and the student's self-check,
-//! `grader check`, run inside each starter project.
+//! The formats that carry a grading elsewhere (GitHub Classroom and
+//! Gradescope; JUnit has `tests/junit.rs`), decoded and checked field by
+//! field, and the student's self-check, `grader check`, run inside each
+//! starter project.
 //!
 //! Each format is checked on a full-marks, a partial and a zero-score
 //! submission, graded with the same seed as a `--format json` grading whose
@@ -157,44 +158,6 @@ fn gradescope_shows_hidden_tests_after_the_due_date_by_default() {
     let visibilities: Vec<&str> = results["tests"].as_array().unwrap().iter().map(|test| test["visibility"].as_str().unwrap()).collect();
     assert!(visibilities.contains(&"after_due_date") && visibilities.contains(&"visible"), "{visibilities:?}");
     assert!(!visibilities.contains(&"hidden"));
-}
-
-#[test]
-fn junit_is_xml_with_one_case_per_test() {
-    for_each_case(|case, graded| {
-        // Staff see the hidden tests' diffs, so a failure here carries one.
-        let xml = stdout_of(&["grade", "parallel_sum", case.path, "--seed", SEED, "--format", "junit", "--audience", "staff"]);
-        let document = roxmltree::Document::parse(&xml).unwrap_or_else(|error| panic!("{}: not XML: {error}", case.path));
-        let suite = document.descendants().find(|node| node.has_tag_name("testsuite")).expect("a <testsuite>");
-        assert_eq!(suite.attribute("name"), Some("parallel_sum"));
-        let cases: Vec<_> = suite.children().filter(|node| node.has_tag_name("testcase")).collect();
-        assert_eq!(cases.len(), graded.tests().len());
-        for (testcase, json) in cases.iter().zip(graded.tests()) {
-            assert_eq!(testcase.attribute("name"), json["name"].as_str());
-            let problem = testcase.children().find(|node| node.has_tag_name("failure") || node.has_tag_name("error"));
-            match json["status"].as_str().unwrap() {
-                "passed" | "skipped" => assert!(problem.is_none()),
-                _ => {
-                    let problem = problem.unwrap_or_else(|| panic!("{} has no <failure>", json["name"]));
-                    assert_eq!(problem.attribute("message"), json["message"].as_str());
-                    if let Some(diff) = json["diff"].as_str() {
-                        let text = problem.text().unwrap_or_default();
-                        assert!(text.contains(diff.lines().last().unwrap()), "{text}");
-                    }
-                }
-            }
-        }
-        let failures: usize = suite.attribute("failures").unwrap().parse().unwrap();
-        let errors: usize = suite.attribute("errors").unwrap().parse().unwrap();
-        match case.status {
-            "pass" => assert_eq!(failures + errors, 0),
-            "fail" => assert!(failures > 0 && xml.contains("@@"), "failures carry their diff"),
-            _ => {
-                assert!(cases.iter().all(|testcase| testcase.children().any(|node| node.has_tag_name("skipped"))));
-                assert!(xml.contains("E0308"), "the build log is in <system-err>");
-            }
-        }
-    });
 }
 
 /// Copies a starter project (the way a student gets it) into a scratch folder.

@@ -9,14 +9,18 @@
 //! and [`merge`] joins the parts.
 //!
 //! The pieces: [`cache`] stores finished gradings, [`outputs`] writes the
-//! output folder (grades.csv, reports, batch.json), [`summary`] renders the
-//! end-of-batch summary, [`progress`] shows how far it got. This module only
+//! output folder (grades.csv, reports, batch.json), [`stats`] computes what
+//! the class's results come to, which [`summary`] renders as the
+//! end-of-batch summary and [`page`] as `index.html`, and [`progress`] shows
+//! how far it got. This module only
 //! finds the submissions, schedules them and collects the rows.
 
 mod cache;
 mod merge;
 mod outputs;
+mod page;
 mod progress;
+mod stats;
 mod summary;
 
 use std::path::{Path, PathBuf};

@@ -218,7 +218,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Grade { assignment, submission, format, seed, audience, output, timeout, gradescope_hidden, only } => {
             let assignment = catalog.load(&assignment)?;
-            let opened = Submission::open(&submission, &assignment.signature.function)?;
+            let opened = match Submission::open(&submission, &assignment.signature.function) {
+                Ok(opened) => opened,
+                // A CI job reads the JUnit file whatever happened: it gets a failing
+                // `build` case with the reason, and the exit status is still 2.
+                Err(error) if format == Format::Junit => {
+                    let seed = seed.unwrap_or_else(grader::rng::Rng::fresh_seed);
+                    let origin = submission.display().to_string();
+                    let report = grader::score::nothing_to_grade(&assignment, origin, seed, &format!("{error:#}"));
+                    write_report(output.as_deref(), &report::render_junit(&report.for_audience(audience)))?;
+                    eprintln!("error: {error:#}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(error) => return Err(error),
+            };
             let options = Options { seed, timeout_secs: timeout, only, tests_at_once: None };
             let report = grade(&assignment, &opened, &options)?.for_audience(audience);
             let text = match format {
@@ -235,10 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Gradescope => report::render_gradescope(&report, gradescope_hidden),
                 Format::Junit => report::render_junit(&report),
             };
-            match output {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?,
-                None => print!("{text}"),
-            }
+            write_report(output.as_deref(), &text)?;
             Ok(exit_code(&report))
         }
         Command::Check { dir, watch, seed } => {
@@ -345,6 +355,17 @@ fn batch_exit_code(finished: grader::batch::Finished) -> ExitCode {
 /// Colour only for a person at a terminal who has not asked for none.
 fn color_on_stdout() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Writes a rendered report to `--output`, or to stdout without one.
+fn write_report(output: Option<&std::path::Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
 }
 
 fn exit_code(report: &Report) -> ExitCode {

@@ -5,6 +5,7 @@
 //! OUT/reports/<student>.json the whole grading (staff audience: hidden inputs and diffs)
 //! OUT/reports/<student>.md   the page to hand back (student audience)
 //! OUT/summary.txt            the summary printed at the end
+//! OUT/index.html             the same results as a page, with charts and a sortable table
 //! OUT/batch.json             the manifest: assignment, seed, shard, every row's status
 //! OUT/cache/<key>.json       finished gradings, for resuming
 //! ```
@@ -20,7 +21,8 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::cache::write_atomically;
-use super::{Row, Shard, summary};
+use super::stats::ClassStats;
+use super::{Row, Shard, page, summary};
 use crate::assignment::Assignment;
 use crate::report::{self, Audience, Report, text};
 
@@ -97,8 +99,10 @@ impl Manifest {
             self.write_reports(out, row)?;
         }
         write_atomically(&out.join("grades.csv"), &self.grades_csv()?)?;
-        let summary = summary::render(self);
+        let stats = ClassStats::of(self);
+        let summary = summary::render(self, &stats);
         write_atomically(&out.join("summary.txt"), summary.as_bytes())?;
+        write_atomically(&out.join("index.html"), page::render(self, &stats).as_bytes())?;
         write_atomically(&out.join(MANIFEST), &to_json(self))?;
         Ok(summary)
     }
@@ -136,21 +140,32 @@ impl Manifest {
                 .collect();
             let report = row.report.as_ref();
             let mut record = vec![
-                row.student.clone(),
+                spreadsheet_text(&row.student),
                 // Exact, as in the JSON report: a gradebook adds these up.
                 report.map(|report| report.score.to_string()).unwrap_or_default(),
                 self.max_score.to_string(),
                 row.status.name().to_string(),
-                report.map(|report| report.review.join("; ")).unwrap_or_default(),
+                spreadsheet_text(&report.map(|report| report.review.join("; ")).unwrap_or_default()),
                 self.seed.to_string(),
                 report.map(|report| report.duration_ms.to_string()).unwrap_or_default(),
-                row.message.clone().unwrap_or_default(),
+                spreadsheet_text(row.message.as_deref().unwrap_or_default()),
             ];
             record.extend(self.tests.iter().map(|test| statuses.get(test.as_str()).cloned().unwrap_or_default()));
             csv.write_record(&record)?;
         }
         csv.into_inner().map_err(|error| anyhow::anyhow!("cannot write grades.csv: {}", error.error()))
     }
+}
+
+/// Text for a gradebook cell that a spreadsheet must show as text. A cell
+/// starting with `=`, `+`, `-` or `@` (or their full-width forms, or a tab or
+/// CR, which some skip first) is a formula to Excel, LibreOffice and Google
+/// Sheets, and a student names their own folder: `=HYPERLINK("http://…")` would become a
+/// live link, `=cmd|…` a command. A leading `'` keeps such a cell text, as
+/// spreadsheets themselves write it, and the cell still reads as the name.
+fn spreadsheet_text(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}']);
+    if formula { format!("'{text}") } else { text.to_string() }
 }
 
 fn report_path(out: &Path, student: &str, extension: &str) -> std::path::PathBuf {
@@ -166,4 +181,19 @@ fn to_json(manifest: &Manifest) -> Vec<u8> {
     let mut text = serde_json::to_vec_pretty(manifest).unwrap_or_default();
     text.push(b'\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradebook_text_never_starts_a_formula() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\t=1", "\u{ff1d}1"] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        for plain in ["alice", "bob-2", "a=b", "", "`x` has no src/main.rs"] {
+            assert_eq!(spreadsheet_text(plain), plain);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The summary at the end of a batch: how many were graded, the scores'
 //! histogram, each test's pass rate, the slowest submissions and what could
-//! not be graded. Rendered from the rows alone, so a merge prints the same
-//! summary as one unsharded run.
+//! not be graded. Rendered from the rows alone (through [`ClassStats`]), so
+//! a merge prints the same summary as one unsharded run.
 //!
 //! Student names and messages are folder and file names the student chose,
 //! printed to a terminal or a CI log: each is shown on one line, by
@@ -9,101 +9,88 @@
 
 use std::fmt::Write as _;
 
+use super::stats::{ClassStats, bucket_label};
 use super::{Manifest, Row, RowStatus};
-use crate::report::{Status, points, text};
+use crate::report::{points, text};
 
 /// The longest histogram bar, in characters.
 const BAR_WIDTH: usize = 40;
-/// How many of the slowest submissions are listed.
-const SLOWEST: usize = 5;
 
-pub fn render(manifest: &Manifest) -> String {
+pub fn render(manifest: &Manifest, stats: &ClassStats) -> String {
     let mut out = String::new();
     let rows = &manifest.students;
-    let shard = manifest.shard.map(|shard| format!(", shard {shard}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{}: {} submissions, seed {}, out of {} points{shard}",
-        manifest.assignment,
-        rows.len(),
-        manifest.seed,
-        points(manifest.max_score)
-    );
-    let count = |status: RowStatus| rows.iter().filter(|row| row.status == status).count();
-    let graded: Vec<&Row> = rows.iter().filter(|row| row.report.is_some()).collect();
-    let _ = writeln!(
-        out,
-        "Graded {}: {} full marks, {} points lost, {} build failed. Could not be graded: {}.",
-        graded.len(),
-        count(RowStatus::FullMarks),
-        count(RowStatus::PointsLost),
-        count(RowStatus::BuildFailed),
-        rows.len() - graded.len()
-    );
-    if !graded.is_empty() {
-        render_histogram(manifest.max_score, &graded, &mut out);
-        render_pass_rates(&manifest.tests, &graded, &mut out);
-        render_slowest(&graded, &mut out);
+    let _ = writeln!(out, "{}", headline(manifest));
+    let _ = writeln!(out, "{}", counts_line(manifest, stats));
+    if !stats.graded.is_empty() {
+        render_histogram(stats, &mut out);
+        render_pass_rates(stats, &mut out);
+        render_slowest(stats, &mut out);
     }
     render_listed(&mut out, "Did not build:", rows.iter().filter(|row| row.status == RowStatus::BuildFailed));
-    let to_review: Vec<(String, String)> = rows
-        .iter()
-        .filter_map(|row| Some((shown_name(row), row.report.as_ref().filter(|report| !report.review.is_empty())?.review.join("; "))))
-        .collect();
-    if !to_review.is_empty() {
+    if !stats.to_review.is_empty() {
+        let to_review: Vec<(String, &String)> = stats.to_review.iter().map(|(row, why)| (shown_name(row), why)).collect();
         let width = to_review.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
         let _ = writeln!(out, "\nFor a person to look at ({}):", to_review.len());
         for (name, why) in to_review {
-            let _ = writeln!(out, "  {name:<width$}  {}", text::student_line(&why, text::MESSAGE_BYTES));
+            let _ = writeln!(out, "  {name:<width$}  {}", text::student_line(why, text::MESSAGE_BYTES));
         }
     }
     render_listed(&mut out, "Could not be graded:", rows.iter().filter(|row| !row.status.graded()));
     out
 }
 
-fn render_histogram(max_score: f64, graded: &[&Row], out: &mut String) {
-    // Ten buckets of a tenth of the points each, and one for full marks.
-    let mut buckets = [0usize; 11];
-    for report in graded.iter().filter_map(|row| row.report.as_ref()) {
-        let fraction = if max_score > 0.0 { report.score / max_score } else { 1.0 };
-        let bucket = if report.score >= max_score { 10 } else { ((fraction * 10.0).floor() as usize).min(9) };
-        buckets[bucket] += 1;
-    }
-    let most = buckets.iter().copied().max().unwrap_or(0).max(1);
+/// `worker_pool: 6 submissions, seed 1, out of 100 points`, with the shard if any.
+pub(super) fn headline(manifest: &Manifest) -> String {
+    let shard = manifest.shard.map(|shard| format!(", shard {shard}")).unwrap_or_default();
+    format!(
+        "{}: {} submissions, seed {}, out of {} points{shard}",
+        manifest.assignment,
+        manifest.students.len(),
+        manifest.seed,
+        points(manifest.max_score)
+    )
+}
+
+/// `Graded 4: 1 full marks, 2 points lost, 1 build failed. Could not be graded: 2.`
+pub(super) fn counts_line(manifest: &Manifest, stats: &ClassStats) -> String {
+    let count = |status: RowStatus| manifest.students.iter().filter(|row| row.status == status).count();
+    format!(
+        "Graded {}: {} full marks, {} points lost, {} build failed. Could not be graded: {}.",
+        stats.graded.len(),
+        count(RowStatus::FullMarks),
+        count(RowStatus::PointsLost),
+        count(RowStatus::BuildFailed),
+        manifest.students.len() - stats.graded.len()
+    )
+}
+
+fn render_histogram(stats: &ClassStats, out: &mut String) {
+    let most = stats.histogram.iter().copied().max().unwrap_or(0).max(1);
     let _ = writeln!(out, "\nScores (share of the points):");
-    for (bucket, &students) in buckets.iter().enumerate().rev() {
-        let label = if bucket == 10 { "100%".to_string() } else { format!("{}–{}%", bucket * 10, bucket * 10 + 9) };
+    for (bucket, &students) in stats.histogram.iter().enumerate().rev() {
+        let label = bucket_label(bucket);
         let bar = "█".repeat((students * BAR_WIDTH).div_ceil(most));
         let _ = writeln!(out, "{}", format!("  {label:>7}  {students:>5}  {bar}").trim_end());
     }
 }
 
-fn render_pass_rates(tests: &[String], graded: &[&Row], out: &mut String) {
-    let _ = writeln!(out, "\nPass rate of each test (of the {} graded):", graded.len());
-    let width = tests.iter().map(String::len).max().unwrap_or(0);
-    for name in tests {
-        let passed = graded
-            .iter()
-            .filter_map(|row| row.report.as_ref())
-            .filter(|report| report.tests.iter().any(|test| &test.name == name && test.status == Status::Passed))
-            .count();
-        let percent = 100.0 * passed as f64 / graded.len() as f64;
-        let _ = writeln!(out, "  {name:<width$}  {percent:>4.0}%  {passed} of {}", graded.len());
+fn render_pass_rates(stats: &ClassStats, out: &mut String) {
+    let graded = stats.graded.len();
+    let _ = writeln!(out, "\nPass rate of each test (of the {graded} graded):");
+    let width = stats.pass_rates.iter().map(|rate| rate.test.len()).max().unwrap_or(0);
+    for rate in &stats.pass_rates {
+        let percent = 100.0 * rate.passed as f64 / graded as f64;
+        let _ = writeln!(out, "  {:<width$}  {percent:>4.0}%  {} of {graded}", rate.test, rate.passed);
     }
 }
 
-fn render_slowest(graded: &[&Row], out: &mut String) {
-    let mut by_time: Vec<(&Row, u64)> =
-        graded.iter().filter_map(|row| Some((*row, row.report.as_ref()?.duration_ms))).collect();
-    by_time.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.student.cmp(&b.0.student)));
-    let slowest: Vec<(String, &Row, u64)> =
-        by_time.into_iter().take(SLOWEST).map(|(row, duration_ms)| (shown_name(row), row, duration_ms)).collect();
-    let width = slowest.iter().map(|(name, _, _)| name.chars().count()).max().unwrap_or(0);
+fn render_slowest(stats: &ClassStats, out: &mut String) {
+    let slowest: Vec<(String, _)> = stats.slowest.iter().map(|slow| (shown_name(slow.row), slow)).collect();
+    let width = slowest.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     let _ = writeln!(out, "\nSlowest:");
-    for (name, row, duration_ms) in slowest {
-        let timeouts = row.report.iter().flat_map(|report| &report.tests).filter(|test| test.status == Status::Timeout).count();
-        let why = if timeouts > 0 { format!("  {timeouts} tests timed out") } else { String::new() };
-        let _ = writeln!(out, "  {name:<width$}  {:>6.1} s{why}", duration_ms as f64 / 1000.0);
+    for (name, slow) in slowest {
+        let why = if slow.timeouts > 0 { format!("  {} tests timed out", slow.timeouts) } else { String::new() };
+        let _ = writeln!(out, "  {name:<width$}  {:>6.1} s{why}", slow.duration_ms as f64 / 1000.0);
     }
 }
 

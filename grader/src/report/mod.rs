@@ -10,7 +10,7 @@
 
 mod classroom;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 mod gradescope;
 mod human;
 mod json;
