@@ -238,6 +238,10 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
         (Some(Stop::Flood(limit)), _) => Some(LimitHit::Output(limit)),
         (Some(Stop::TaskCap(cap)), _) => Some(LimitHit::Threads(Some(cap))),
         (_, Exit::Signal(libc::SIGXCPU)) => Some(LimitHit::Cpu(job.cpu_secs)),
+        // A test that ignored SIGXCPU is killed a second later.
+        (_, Exit::Signal(libc::SIGKILL)) if job.cpu_secs.is_some_and(|secs| cpu >= Duration::from_secs(secs)) => {
+            Some(LimitHit::Cpu(job.cpu_secs))
+        }
         (_, Exit::Signal(libc::SIGXFSZ)) => Some(LimitHit::FileSize(job.file_bytes)),
         (_, Exit::Code(0)) | (_, Exit::TimedOut { .. }) => None,
         _ if String::from_utf8_lossy(&stderr.bytes).contains("memory allocation of") => {
@@ -459,6 +463,15 @@ mod tests {
         let finished = run(&shell("setsid sleep 30 >/dev/null 2>&1 & exit 3", 5000), Vec::new()).unwrap();
         assert_eq!(finished.ran.exit, Exit::Code(3));
         assert!(finished.ran.left_processes);
+    }
+
+    #[test]
+    fn a_spin_past_its_cpu_time_is_a_limit_even_when_it_ignores_sigxcpu() {
+        for script in ["while :; do :; done", "trap '' XCPU; while :; do :; done"] {
+            let job = Job { cpu_secs: Some(1), ..shell(script, 20_000) };
+            let finished = run(&job, Vec::new()).unwrap();
+            assert_eq!(finished.ran.limit, Some(LimitHit::Cpu(Some(1))), "{script}: {:?}", finished.ran.exit);
+        }
     }
 
     #[test]

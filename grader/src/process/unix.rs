@@ -133,19 +133,22 @@ pub fn confine_child(command: &mut Command, rlimits: Rlimits, cgroup_fds: Vec<i3
     // SAFETY: only async-signal-safe calls (setrlimit, write) between fork and exec.
     unsafe {
         command.pre_exec(move || {
-            let set = |resource, value: u64| {
-                let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+            let set_both = |resource, soft: u64, hard: u64| {
+                let limit = libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t };
                 if libc::setrlimit(resource, &limit) == -1 {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
             };
+            let set = |resource, value: u64| set_both(resource, value, value);
             set(libc::RLIMIT_CORE, 0)?;
             if let Some(bytes) = rlimits.address_space {
                 set(libc::RLIMIT_AS, bytes)?;
             }
             if let Some(secs) = rlimits.cpu_secs {
-                set(libc::RLIMIT_CPU, secs)?;
+                // SIGXCPU at the limit, which names it; with the hard limit
+                // equal, the kernel sends SIGKILL instead, which names nothing.
+                set_both(libc::RLIMIT_CPU, secs, secs.saturating_add(1))?;
             }
             if let Some(bytes) = rlimits.file_bytes {
                 set(libc::RLIMIT_FSIZE, bytes)?;
