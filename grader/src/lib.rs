@@ -79,17 +79,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let limits = &assignment.spec.limits;
     let timeout = Duration::from_secs_f64(options.timeout_secs.unwrap_or(limits.timeout_secs));
 
-    let mut plan = plan::plan(assignment, seed)?;
-    if let Some(secs) = options.timeout_secs {
-        for test in &mut plan {
-            if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
-                race.timeout_secs = race.timeout_secs.min(secs);
-            }
-        }
-    }
-    if !options.only.is_empty() {
-        plan.retain(|test| options.only.contains(&test.kind));
-    }
+    let mut plan = planned(assignment, seed, options)?;
     if let Some(replay) = replay {
         plan = only_replayed(plan, replay)?;
     }
@@ -145,6 +135,53 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         timeout,
         notes,
         review,
+    }))
+}
+
+/// The tests a grading with `options` runs.
+fn planned(assignment: &Assignment, seed: u64, options: &Options) -> Result<Vec<plan::PlannedTest>> {
+    let mut plan = plan::plan(assignment, seed)?;
+    if let Some(secs) = options.timeout_secs {
+        for test in &mut plan {
+            if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
+                race.timeout_secs = race.timeout_secs.min(secs);
+            }
+        }
+    }
+    if !options.only.is_empty() {
+        plan.retain(|test| options.only.contains(&test.kind));
+    }
+    Ok(plan)
+}
+
+/// The report for a submission there is nothing to grade in (a folder
+/// without `src/main.rs`, a file that is not Rust source): no build, every
+/// test unrun and worth nothing, and `reason` where a failed build's message
+/// goes. Platforms that record a grade (GitHub Classroom, Gradescope) then
+/// record a zero with the reason, rather than nothing.
+pub fn nothing_to_grade(assignment: &Assignment, submission: &str, reason: &str, options: &Options) -> Result<Report> {
+    let started = Instant::now();
+    let seed = options.seed.unwrap_or_else(rng::Rng::fresh_seed);
+    let plan = planned(assignment, seed, options)?;
+    let message = format!("There is nothing to grade: {reason}.");
+    let build = build::Build {
+        outcome: BuildOutcome::Failed { message },
+        log: String::new(),
+        duration: Duration::ZERO,
+        edition: String::new(),
+        note: None,
+    };
+    Ok(score::score(score::Grading {
+        assignment,
+        submission: submission.to_string(),
+        seed,
+        build: &build,
+        plan: &plan,
+        outcomes: Vec::new(),
+        started,
+        timeout: Duration::from_secs_f64(options.timeout_secs.unwrap_or(assignment.spec.limits.timeout_secs)),
+        notes: Vec::new(),
+        review: Vec::new(),
     }))
 }
 
