@@ -8,8 +8,9 @@
 set -euo pipefail
 
 apt-get update
-# bubblewrap is the sandbox the tests run in, where the container allows it.
-apt-get install -y --no-install-recommends ca-certificates curl build-essential bubblewrap
+# bubblewrap is the sandbox the tests run in, where the container allows it;
+# jq writes run_autograder's results when the grader itself cannot run.
+apt-get install -y --no-install-recommends ca-certificates curl build-essential bubblewrap jq
 
 # Rust goes where run_autograder looks for it, for every user.
 export RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo

@@ -69,53 +69,171 @@ fn score_of(graded: &Graded) -> f64 {
     graded.report["score"].as_f64().expect("a score")
 }
 
-#[test]
-fn classroom_results_add_up_as_the_reporter_adds_them() {
-    for_each_case(|case, graded| {
-        let step_output = tempfile::NamedTempFile::new().unwrap();
-        let output = grader_command()
-            .args(["grade", "parallel_sum", case.path, "--seed", SEED, "--format", "classroom"])
-            .env("GITHUB_OUTPUT", step_output.path())
-            .output()
-            .unwrap();
-        let printed = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(output.status.code(), Some(graded.code), "{}", case.path);
-        // The step's `result` output is the same base64 as printed, on a line of its own.
-        let step = std::fs::read_to_string(step_output.path()).unwrap();
-        assert_eq!(step, format!("result={}\n", printed.trim_end()), "{}", case.path);
+/// A grade step of the Classroom workflow, run as GitHub runs it: what it
+/// printed to the job log, and the result it left in `$GITHUB_OUTPUT`,
+/// decoded as the autograding reporter (v1) decodes it: base64, UTF-8, JSON.
+struct ClassroomStep {
+    code: i32,
+    log: String,
+    results: Value,
+}
 
-        // What the reporter does: base64 → UTF-8 → JSON.
-        let json = base64::engine::general_purpose::STANDARD.decode(printed.trim_end()).expect("base64");
-        let results: Value = serde_json::from_slice(&json).expect("JSON");
+fn classroom_step(submission: &str) -> ClassroomStep {
+    let step_output = tempfile::NamedTempFile::new().unwrap();
+    let output = grader_command()
+        .args(["grade", "parallel_sum", submission, "--seed", SEED, "--format", "classroom"])
+        .env("GITHUB_OUTPUT", step_output.path())
+        .output()
+        .unwrap();
+    let log = String::from_utf8(output.stdout).unwrap();
+    let step = std::fs::read_to_string(step_output.path()).unwrap();
+    let lines: Vec<&str> = step.lines().collect();
+    assert_eq!(lines.len(), 1, "one output, `result`: {step}");
+    let encoded = lines[0].strip_prefix("result=").expect("the step's `result` output");
+    // The workflow hands it to the reporter as one environment value, which
+    // Linux caps at 128 KiB with its name.
+    assert!(encoded.len() + "GRADER_RESULTS=".len() < 128 * 1024, "{} bytes", encoded.len());
+    assert!(!log.contains(encoded), "the job log is for the student, not base64");
+    let json = base64::engine::general_purpose::STANDARD.decode(encoded).expect("base64");
+    let results = serde_json::from_slice(&json).expect("JSON");
+    ClassroomStep { code: output.status.code().unwrap_or(-1), log, results }
+}
+
+/// What the reporter makes of a result: the points it records (every
+/// entry's score added left to right, in doubles), its console total (passed
+/// entries ÷ entries × max_score, two decimals) and the lines it prints for
+/// the entries: the name for a pass or a fail, the message for an error.
+fn reporter_view(results: &Value) -> (f64, String, Vec<String>) {
+    let tests = results["tests"].as_array().expect("tests[]");
+    let recorded = tests.iter().fold(0.0, |sum, test| sum + test["score"].as_f64().expect("a numeric score"));
+    let passed = tests.iter().filter(|test| test["status"] == "pass").count();
+    let console = passed as f64 / tests.len() as f64 * results["max_score"].as_f64().expect("max_score");
+    let lines = tests
+        .iter()
+        .map(|test| match test["status"].as_str() {
+            Some("error") => test["message"].as_str().unwrap_or_default().to_string(),
+            _ => test["name"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect();
+    (recorded, format!("{console:.2}"), lines)
+}
+
+#[test]
+fn classroom_shows_the_student_report_and_records_the_score() {
+    for_each_case(|case, graded| {
+        let step = classroom_step(case.path);
+        assert_eq!(step.code, graded.code, "{}", case.path);
+        let results = &step.results;
         assert_eq!(results["version"], 1);
         assert_eq!(results["status"], case.status, "{}", case.path);
         assert_eq!(results["max_score"], graded.report["max_score"]);
-        let tests = results["tests"].as_array().unwrap();
-        for test in tests {
+        for test in results["tests"].as_array().unwrap() {
             for field in ["name", "message", "test_code", "filename"] {
                 assert!(test[field].is_string(), "{} lacks {field}", test["name"]);
             }
-            assert!(["pass", "fail", "error"].contains(&test["status"].as_str().unwrap()), "{test}");
             assert!(test["score"].is_number() && test["line_no"].is_u64() && test["duration"].is_u64(), "{test}");
             assert_eq!(test["filename"], case.path);
-            assert!(test["test_code"].as_str().unwrap().starts_with("grader grade parallel_sum"));
         }
-        // The reporter's points: tests[].score added left to right, in doubles.
-        let points = tests.iter().fold(0.0, |sum, test| sum + test["score"].as_f64().unwrap());
-        assert_eq!(points, score_of(graded), "{}", case.path);
+        let (recorded, console, lines) = reporter_view(results);
+        assert_eq!(recorded, score_of(graded), "{}: the points Classroom records", case.path);
+
+        // The job log is the human report, ending with what Classroom records.
+        let log = &step.log;
+        assert!(log.starts_with("parallel_sum: Parallel sum"), "{log}");
+        assert!(log.contains("\nScore: "), "{log}");
+        assert!(log.contains(&format!("GitHub Classroom records {} of 100 points", score_of(graded))), "{log}");
         match case.status {
-            "pass" => assert_eq!(points, 100.0),
-            "fail" => assert!(points > 0.0 && points < 100.0, "{points}"),
+            "pass" => assert_eq!((lines.len(), console.as_str()), (graded.tests().len(), "100.00")),
+            "fail" => {
+                // Each failure's hint is in the log, where the reporter shows only names.
+                for test in graded.tests().iter().filter(|test| test["status"] != "passed") {
+                    let hint = test["hint"].as_str().unwrap_or_else(|| panic!("{} has a hint", test["name"]));
+                    assert!(log.contains(hint), "{hint}\n{log}");
+                }
+                assert_ne!(console, format!("{recorded:.2}"), "this case shows the reporter's other total");
+                assert!(log.contains(&format!("summary below shows {console} instead")), "{log}");
+            }
             _ => {
-                assert_eq!(points, 0.0);
-                assert_eq!(tests[0]["name"], "build");
-                assert!(tests[0]["message"].as_str().unwrap().contains("E0308"), "{}", tests[0]);
+                assert_eq!(lines.len(), 1, "one error for a failed build: {lines:?}");
+                assert!(lines[0].contains("E0308") && log.contains("E0308"), "{lines:?}\n{log}");
+                assert_eq!((recorded, console.as_str()), (0.0, "0.00"));
             }
         }
-        if case.status != "error" {
-            assert_eq!(tests.len(), graded.tests().len());
-        }
+        check_with_the_published_reporter(results, recorded);
     });
+}
+
+#[test]
+fn classroom_records_a_zero_with_the_reason_when_there_is_nothing_to_grade() {
+    let empty = tempfile::tempdir().unwrap();
+    let step = classroom_step(empty.path().to_str().unwrap());
+    assert_eq!(step.code, 2, "still a usage error: {}", step.log);
+    assert_eq!(step.results["status"], "error");
+    let (recorded, console, lines) = reporter_view(&step.results);
+    assert_eq!((recorded, console.as_str()), (0.0, "0.00"));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("There is nothing to grade: ") && lines[0].contains("no src/main.rs"), "{lines:?}");
+    assert!(step.log.contains("There is nothing to grade") && step.log.contains("Score: 0 / 100"), "{}", step.log);
+    check_with_the_published_reporter(&step.results, 0.0);
+}
+
+/// Runs the reporter's own published code on a result when
+/// `GRADER_CLASSROOM_REPORTER` names its `dist/main.js` (from the `v1` tag of
+/// classroom-resources/autograding-grading-reporter, which is not on any
+/// package registry): its "Points X/Y" notice must record the grader's score.
+fn check_with_the_published_reporter(results: &Value, recorded: f64) {
+    let Some(script) = std::env::var_os("GRADER_CLASSROOM_REPORTER") else { return };
+    let encoded = base64::engine::general_purpose::STANDARD.encode(results.to_string());
+    let output = Command::new("node")
+        .arg(&script)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("INPUT_RUNNERS", "grader")
+        .env("GRADER_RESULTS", encoded)
+        .output()
+        .expect("node runs the reporter");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let max_score = results["max_score"].as_f64().expect("max_score");
+    let notice = format!("::notice title=Autograding complete::Points {recorded}/{max_score}");
+    assert!(printed.contains(&notice), "{notice}\n{printed}");
+}
+
+/// Checks a results.json against Gradescope's autograder specification:
+/// only the keys it defines, each of its type, statuses and visibilities
+/// from its lists, and a score where Gradescope needs one.
+fn assert_gradescope_spec(results: &Value) {
+    const FORMATS: [&str; 5] = ["text", "html", "simple_format", "md", "ansi"];
+    const VISIBILITIES: [&str; 4] = ["hidden", "after_due_date", "after_published", "visible"];
+    let object = results.as_object().unwrap_or_else(|| panic!("results.json is an object: {results}"));
+    for (key, value) in object {
+        let fits = match key.as_str() {
+            "score" | "execution_time" => value.is_number(),
+            "output" => value.is_string(),
+            "output_format" | "test_output_format" | "test_name_format" => FORMATS.contains(&value.as_str().unwrap_or("")),
+            "visibility" | "stdout_visibility" => VISIBILITIES.contains(&value.as_str().unwrap_or("")),
+            "extra_data" => value.is_object(),
+            "tests" | "leaderboard" => value.is_array(),
+            _ => false,
+        };
+        assert!(fits, "top-level `{key}` is not in the spec or not of its type: {value}");
+    }
+    let tests = results["tests"].as_array().map(Vec::as_slice).unwrap_or_default();
+    assert!(results["score"].is_number() || tests.iter().all(|test| test["score"].is_number()), "a score is needed");
+    for test in tests {
+        for (key, value) in test.as_object().expect("a test is an object") {
+            let fits = match key.as_str() {
+                "score" | "max_score" => value.is_number(),
+                "status" => ["passed", "failed"].contains(&value.as_str().unwrap_or("")),
+                "name" | "number" | "output" => value.is_string(),
+                "name_format" | "output_format" => FORMATS.contains(&value.as_str().unwrap_or("")),
+                "visibility" => VISIBILITIES.contains(&value.as_str().unwrap_or("")),
+                "tags" => value.as_array().is_some_and(|tags| tags.iter().all(Value::is_string)),
+                "extra_data" => value.is_object(),
+                _ => false,
+            };
+            assert!(fits, "test `{key}` is not in the spec or not of its type: {value}");
+        }
+    }
 }
 
 #[test]
@@ -130,6 +248,7 @@ fn gradescope_results_follow_the_autograder_format() {
         ]);
         assert!(output.stdout.is_empty(), "--output writes the file only");
         let results: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).expect("JSON");
+        assert_gradescope_spec(&results);
         assert_eq!(results["score"].as_f64(), Some(score_of(graded)));
         assert!(results["execution_time"].is_u64());
         assert!(results["output"].as_str().unwrap().contains("points"));
@@ -258,31 +377,64 @@ fn check_watch_grades_again_after_a_save() {
 }
 
 #[test]
-fn gradescope_run_autograder_grades_an_upload() {
+fn gradescope_run_autograder_grades_what_students_upload() {
     let script = repo().join("gradescope/run_autograder");
     let grader_dir = PathBuf::from(env!("CARGO_BIN_EXE_grader")).parent().unwrap().to_path_buf();
     let path = format!("{}:{}", grader_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let run = |upload: &[(&str, &Path)]| -> Value {
+    let run = |assignment: &str, upload: &[(&str, &Path)]| -> Value {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("submission")).unwrap();
         for (name, from) in upload {
-            std::fs::copy(from, root.path().join("submission").join(name)).unwrap();
+            let to = root.path().join("submission").join(name);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from, to).unwrap();
         }
         let output = Command::new("bash")
             .arg(&script)
             .env("AUTOGRADER_ROOT", root.path())
+            .env("ASSIGNMENT", assignment)
             .env("PATH", &path)
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let results = std::fs::read_to_string(root.path().join("results/results.json")).unwrap();
-        serde_json::from_str(&results).unwrap_or_else(|error| panic!("results.json is not JSON ({error}): {results}"))
+        let results = serde_json::from_str(&results).unwrap_or_else(|error| panic!("results.json is not JSON ({error}): {results}"));
+        assert_gradescope_spec(&results);
+        results
     };
     let reference = repo().join("assignments/parallel_sum/reference.rs");
-    let full = run(&[("main.rs", &reference)]);
-    assert_eq!(full["score"], 100.0);
-    assert!(!full["tests"].as_array().unwrap().is_empty());
-    let nothing = run(&[]);
-    assert_eq!(nothing["score"], 0);
-    assert!(nothing["output"].as_str().unwrap().contains("no src/main.rs"), "{nothing}");
+    let partial = repo().join(PARTIAL.path);
+    let broken = repo().join(ZERO.path);
+    let helper = repo().join("examples/worker_pool_lost_jobs.rs");
+    let output_of = |results: &Value| results["output"].as_str().unwrap_or_default().to_string();
+    std::thread::scope(|scope| {
+        // A lone file, whatever its name; and a project's src/.
+        scope.spawn(|| assert_eq!(run("parallel_sum", &[("parallel_sum.rs", &reference)])["score"], 100.0));
+        scope.spawn(|| assert_eq!(run("parallel_sum", &[("src/main.rs", &reference)])["score"], 100.0));
+        // Several files: the one defining `parallel_sum` is graded.
+        scope.spawn(|| {
+            let results = run("parallel_sum", &[("other.rs", &helper), ("sum.rs", &partial)]);
+            let score = results["score"].as_f64().unwrap();
+            assert!(score > 0.0 && score < 100.0, "{results}");
+        });
+        scope.spawn(|| {
+            let results = run("parallel_sum", &[("main.rs", &broken)]);
+            assert_eq!(results["score"], 0.0);
+            assert!(output_of(&results).contains("E0308"), "{results}");
+        });
+        // Nothing to grade: a zero, and the grader's own words on what to upload.
+        scope.spawn(|| {
+            let nothing = run("parallel_sum", &[]);
+            assert_eq!(nothing["score"], 0.0);
+            assert!(output_of(&nothing).contains("There is nothing to grade") && output_of(&nothing).contains("no src/main.rs"), "{nothing}");
+            assert!(!nothing["tests"].as_array().unwrap().is_empty(), "the tests are listed, each worth 0");
+        });
+        // The grader cannot run at all: the fallback, written by jq, says so.
+        scope.spawn(|| {
+            let failed = run("no_such_assignment\"\\\n", &[("main.rs", &reference)]);
+            assert_eq!(failed["score"], 0);
+            let output = output_of(&failed);
+            assert!(output.contains("could not run (exit status 2)") && output.contains("unknown assignment"), "{failed}");
+        });
+    });
 }

@@ -179,6 +179,42 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     }))
 }
 
+/// The report for a submission there is nothing to grade in (a folder
+/// without `src/main.rs`, a file that is not Rust source): graded as a build
+/// that failed for `reason`, every test unrun and worth nothing. Platforms
+/// that record a grade (GitHub Classroom, Gradescope) and CI jobs that read
+/// JUnit then get a zero with the reason, rather than nothing.
+pub fn nothing_to_grade(assignment: &Assignment, submission: &str, reason: &str, options: &Options) -> Result<Report> {
+    let started = Instant::now();
+    let seed = options.seed.unwrap_or_else(rng::Rng::fresh_seed);
+    let mut plan = plan::plan_shared(assignment, seed)?;
+    if !options.only.is_empty() {
+        plan.retain(|test| options.only.contains(&test.kind));
+    }
+    let build = build::Build {
+        // The reason names the student's files: their text, shown inert.
+        outcome: BuildOutcome::Failed {
+            message: format!("There is nothing to grade: {}.", report::text::student_text(reason, report::text::MESSAGE_BYTES)),
+        },
+        log: String::new(),
+        duration: Duration::ZERO,
+        edition: String::new(),
+        note: None,
+    };
+    Ok(score::score(score::Grading {
+        assignment,
+        submission: submission.to_string(),
+        seed,
+        build: &build,
+        plan: &plan,
+        outcomes: Vec::new(),
+        started,
+        timeout: Duration::from_secs_f64(options.timeout_secs.unwrap_or(assignment.spec.limits.timeout_secs)),
+        notes: Vec::new(),
+        review: Vec::new(),
+    }))
+}
+
 /// The one race test a replay runs, with the schedule to follow.
 fn only_replayed(plan: Vec<plan::PlannedTest>, replay: &Replay) -> Result<Vec<plan::PlannedTest>> {
     let names: Vec<String> = plan

@@ -140,7 +140,8 @@ enum Command {
 enum Format {
     Human,
     Json,
-    /// Base64 for GitHub Classroom's autograding reporter, also appended to $GITHUB_OUTPUT as `result`.
+    /// For a GitHub Classroom step: the report for the student on stdout (the job log), and the result for
+    /// Classroom's reporter in --output FILE, else in $GITHUB_OUTPUT as `result`, else on stdout alone.
     Classroom,
     /// Gradescope's results.json.
     Gradescope,
@@ -218,22 +219,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Grade { assignment, submission, format, seed, audience, output, timeout, gradescope_hidden, only } => {
             let assignment = catalog.load(&assignment)?;
-            let opened = match Submission::open(&submission, &assignment.signature.function) {
-                Ok(opened) => opened,
-                // A CI job reads the JUnit file whatever happened: it gets a failing
-                // `build` case with the reason, and the exit status is still 2.
-                Err(error) if format == Format::Junit => {
-                    let seed = seed.unwrap_or_else(grader::rng::Rng::fresh_seed);
+            let options = Options { seed, timeout_secs: timeout, only, tests_at_once: None };
+            let graded = match Submission::open(&submission, &assignment.signature.function) {
+                Ok(opened) => {
+                    let report = grade(&assignment, &opened, &options)?;
+                    Graded { report, root_file: root_file(&opened), opened: true }
+                }
+                // Classroom and Gradescope record a zero with the reason rather
+                // than nothing, and a CI job reads its JUnit file whatever
+                // happened; the exit status is still 2.
+                Err(error) if matches!(format, Format::Classroom | Format::Gradescope | Format::Junit) => {
+                    let reason = format!("{error:#}");
+                    eprintln!("error: {reason}");
                     let origin = submission.display().to_string();
-                    let report = grader::score::nothing_to_grade(&assignment, origin, seed, &format!("{error:#}"));
-                    write_report(output.as_deref(), &report::render_junit(&report.for_audience(audience)))?;
-                    eprintln!("error: {error:#}");
-                    return Ok(ExitCode::from(2));
+                    let report = grader::nothing_to_grade(&assignment, &origin, &reason, &options)?;
+                    Graded { report, root_file: origin, opened: false }
                 }
                 Err(error) => return Err(error),
             };
-            let options = Options { seed, timeout_secs: timeout, only, tests_at_once: None };
-            let report = grade(&assignment, &opened, &options)?.for_audience(audience);
+            let report = graded.report.for_audience(audience);
             let text = match format {
                 Format::Json => report::render_json(&report),
                 Format::Human => {
@@ -241,15 +245,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     report::render_human(&report, color, &again_command(&report, &submission))
                 }
                 Format::Classroom => {
-                    let result = report::render_classroom(&report, &again_command(&report, &submission), &root_file(&opened));
-                    append_step_output(&result)?;
-                    result
+                    let classroom = report::render_classroom(&report, &graded.root_file);
+                    let human = report::render_human(&report, false, &again_command(&report, &submission));
+                    match hand_on_classroom_result(&classroom.result, output.as_deref())? {
+                        // The job log: the student's report, then what the reporter will show.
+                        true => print!("{human}\n{}", classroom.log_note),
+                        false => println!("{}", classroom.result),
+                    }
+                    return Ok(if graded.opened { exit_code(&report) } else { ExitCode::from(2) });
                 }
                 Format::Gradescope => report::render_gradescope(&report, gradescope_hidden),
                 Format::Junit => report::render_junit(&report),
             };
             write_report(output.as_deref(), &text)?;
-            Ok(exit_code(&report))
+            Ok(if graded.opened { exit_code(&report) } else { ExitCode::from(2) })
         }
         Command::Check { dir, watch, seed } => {
             let command = if dir == std::path::Path::new(".") { "grader check".to_string() } else { format!("grader check {}", dir.display()) };
@@ -387,16 +396,32 @@ fn root_file(submission: &Submission) -> String {
     }
 }
 
-/// In a GitHub Actions step ($GITHUB_OUTPUT set), the Classroom result also
-/// becomes the step's `result` output, which the workflow hands to the
-/// reporter as `<STEP_ID>_RESULTS`.
-fn append_step_output(result: &str) -> Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_OUTPUT") else { return Ok(()) };
+/// A grading on its way to a format, with what the Classroom result names as
+/// the student's file; `opened` is false when there was nothing to grade.
+struct Graded {
+    report: Report,
+    root_file: String,
+    opened: bool,
+}
+
+/// Puts the Classroom result where the reporter reads it: in `--output FILE`
+/// when given, else as the step's `result` output in `$GITHUB_OUTPUT` (the
+/// workflow hands it to the reporter as `<STEP_ID>_RESULTS`). Returns false
+/// when it has neither, outside a GitHub Actions step: the caller then prints
+/// the result itself.
+fn hand_on_classroom_result(result: &str, output: Option<&std::path::Path>) -> Result<bool> {
+    if let Some(path) = output {
+        std::fs::write(path, format!("{result}\n")).with_context(|| format!("cannot write `{}`", path.display()))?;
+        return Ok(true);
+    }
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT") else { return Ok(false) };
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .open(&path)
         .with_context(|| format!("cannot write the step output `{}`", PathBuf::from(&path).display()))?;
-    std::io::Write::write_all(&mut file, format!("result={}\n", result.trim_end()).as_bytes())
-        .with_context(|| format!("cannot write the step output `{}`", PathBuf::from(&path).display()))
+    // Base64 has no newline, so the one-line `name=value` form holds it.
+    std::io::Write::write_all(&mut file, format!("result={result}\n").as_bytes())
+        .with_context(|| format!("cannot write the step output `{}`", PathBuf::from(&path).display()))?;
+    Ok(true)
 }

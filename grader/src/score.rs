@@ -94,34 +94,6 @@ pub fn score(grading: Grading) -> Report {
     }
 }
 
-/// The report of a submission with nothing to grade (no `src/main.rs`, a
-/// file that is not Rust source): zero points, no tests, and `why` as the
-/// build's message, so that a format a machine reads (JUnit in CI) still
-/// carries a result that fails and says why, where the terminal gets one line.
-pub fn nothing_to_grade(assignment: &Assignment, submission: String, seed: u64, why: &str) -> Report {
-    Report {
-        assignment: assignment.name.clone(),
-        title: assignment.spec.title.clone(),
-        submission,
-        seed,
-        score: 0.0,
-        max_score: round_points(assignment.max_score()),
-        duration_ms: 0,
-        grader_version: env!("CARGO_PKG_VERSION").to_string(),
-        audience: crate::report::Audience::Student,
-        build: BuildReport {
-            status: BuildStatus::Failed,
-            log: String::new(),
-            message: Some(format!("Nothing to grade: {}", text::student_text(why, text::MESSAGE_BYTES))),
-            duration_ms: 0,
-            edition: String::new(),
-        },
-        tests: Vec::new(),
-        notes: Vec::new(),
-        review: Vec::new(),
-    }
-}
-
 const THREADS_NOT_COUNTED: &str = "Threads could not be counted on this system (the grader traces the tests with \
     ptrace, which it needs Linux for and which this machine forbids), so the parallelism tests were skipped; GitHub \
     Classroom and the course's grading machines count them.";

@@ -149,20 +149,11 @@ impl Submission {
         let src = dir.join("src");
         let has = |name: &str| src.join(name).is_file();
         if !has("main.rs") && !has("lib.rs") {
-            bail!("`{}` has no src/main.rs or src/lib.rs: {WHAT_TO_GIVE}", dir.display());
+            return Self::open_loose_files(dir, function);
         }
         let mut files = Vec::new();
         collect_sources(dir, Path::new("src"), &mut files)?;
-        let total: u64 = files.iter().map(|file| file.text.len() as u64).sum();
-        if files.len() > MOST_FILES || total > LARGEST_TOTAL {
-            bail!(
-                "`{}` holds {} source files ({} KiB): the grader takes at most {MOST_FILES} files and {} KiB",
-                dir.display(),
-                files.len(),
-                total / 1024,
-                LARGEST_TOTAL / 1024
-            );
-        }
+        check_total(dir, &files)?;
         let defines = |name: &str| {
             files.iter().any(|file| {
                 file.path == Path::new("src").join(name) && crate::source::declared_signature(&file.text, function).is_some()
@@ -182,6 +173,54 @@ impl Submission {
             .then(|| Program { root: Path::new("src").join("main.rs"), library_name: manifest.library_name() });
         let edition_stated = path.is_file();
         Ok(Submission { origin: dir.to_path_buf(), files, root: Path::new("src").join(root), edition, edition_stated, program })
+    }
+
+    /// A folder of `.rs` files with no `src/`, as an upload to Gradescope
+    /// leaves it: the file that defines the function is the crate root, and
+    /// the others are there for its `mod` lines.
+    fn open_loose_files(dir: &Path, function: &str) -> Result<Submission> {
+        let mut files = Vec::new();
+        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+        let mut names: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_type().is_ok_and(|file_type| file_type.is_file()))
+            .map(|entry| PathBuf::from(entry.file_name()))
+            .filter(|name| name.extension().is_some_and(|extension| extension == "rs"))
+            .collect();
+        names.sort();
+        names.truncate(MOST_FILES + 1);
+        for name in names {
+            let text = read_source(&dir.join(&name))?;
+            files.push(SourceFile { path: name, text });
+        }
+        check_total(dir, &files)?;
+        let root = match files.as_slice() {
+            [] => bail!("`{}` has no src/main.rs or src/lib.rs: {WHAT_TO_GIVE}", dir.display()),
+            // One file is the submission, whatever it defines: the build says what is missing.
+            [only] => only.path.clone(),
+            several => {
+                let listed = several.iter().map(|file| format!("`{}`", file.path.display())).collect::<Vec<_>>().join(", ");
+                let defining: Vec<&SourceFile> = several
+                    .iter()
+                    .filter(|file| crate::source::declared_signature(&file.text, function).is_some())
+                    .collect();
+                match defining.as_slice() {
+                    [root] => root.path.clone(),
+                    [] => bail!(
+                        "none of the files in `{}` ({listed}) defines `fn {function}`: hand in the file that does",
+                        dir.display()
+                    ),
+                    _ => bail!(
+                        "more than one file in `{}` ({listed}) defines `fn {function}`: hand in only the one to grade",
+                        dir.display()
+                    ),
+                }
+            }
+        };
+        let path = dir.join("Cargo.toml");
+        let edition_stated = path.is_file();
+        let edition = if edition_stated { Manifest::read(&path)?.edition(&path)? } else { DEFAULT_EDITION.to_string() };
+        Ok(Submission { origin: dir.to_path_buf(), files, root, edition, edition_stated, program: None })
     }
 
     /// The crate root's text.
@@ -208,6 +247,20 @@ fn collect_sources(base: &Path, relative: &Path, files: &mut Vec<SourceFile>) ->
         if files.len() > MOST_FILES {
             break;
         }
+    }
+    Ok(())
+}
+
+fn check_total(dir: &Path, files: &[SourceFile]) -> Result<()> {
+    let total: u64 = files.iter().map(|file| file.text.len() as u64).sum();
+    if files.len() > MOST_FILES || total > LARGEST_TOTAL {
+        bail!(
+            "`{}` holds {} source files ({} KiB): the grader takes at most {MOST_FILES} files and {} KiB",
+            dir.display(),
+            files.len(),
+            total / 1024,
+            LARGEST_TOTAL / 1024
+        );
     }
     Ok(())
 }
@@ -274,8 +327,31 @@ mod tests {
         let error = Submission::open(&missing, "f").err().unwrap().to_string();
         assert!(error.contains("does not exist"), "{error}");
 
-        let error = Submission::open(dir.path(), "f").err().unwrap().to_string();
+        let empty = tempfile::tempdir().unwrap();
+        let error = Submission::open(empty.path(), "f").err().unwrap().to_string();
         assert!(error.contains("no src/main.rs or src/lib.rs"), "{error}");
+    }
+
+    #[test]
+    fn a_folder_of_loose_files_is_graded_from_the_one_defining_the_function() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("parallel_sum.rs", "mod helper;\nfn main() {}\n");
+        let lone = Submission::open(dir.path(), "parallel_sum").unwrap();
+        assert_eq!((lone.root.as_path(), lone.edition.as_str(), lone.edition_stated), (Path::new("parallel_sum.rs"), "2024", false));
+        write("helper.rs", "pub fn add(a: u64, b: u64) -> u64 { a + b }\n");
+        write("notes.txt", "not rust");
+        let error = Submission::open(dir.path(), "parallel_sum").err().unwrap().to_string();
+        assert!(error.contains("none of the files") && error.contains("(`helper.rs`, `parallel_sum.rs`)"), "{error}");
+        write("parallel_sum.rs", "mod helper;\nfn parallel_sum(d: &[u64], c: usize) -> u64 { 1 }\n");
+        write("Cargo.toml", "[package]\nname = \"x\"\nedition = \"2021\"\n");
+        let chosen = Submission::open(dir.path(), "parallel_sum").unwrap();
+        assert_eq!((chosen.root.as_path(), chosen.edition.as_str()), (Path::new("parallel_sum.rs"), "2021"));
+        let paths: Vec<_> = chosen.files.iter().map(|file| file.path.clone()).collect();
+        assert_eq!(paths, [Path::new("helper.rs"), Path::new("parallel_sum.rs")], "the helper comes along for `mod helper;`");
+        write("helper.rs", "pub fn parallel_sum(d: &[u64], c: usize) -> u64 { 0 }\n");
+        let error = Submission::open(dir.path(), "parallel_sum").err().unwrap().to_string();
+        assert!(error.contains("more than one file"), "{error}");
     }
 
     #[test]

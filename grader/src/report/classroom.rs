@@ -1,23 +1,30 @@
 //! The GitHub Classroom result: what `classroom-resources/autograding-grading-reporter`
-//! reads from a grader step, the base64 of one JSON object.
+//! (v1) reads from a grader step, the base64 of one JSON object, and the lines
+//! the grade step adds to the job log under the student's report.
 //!
-//! The reporter decodes `<RUNNER>_RESULTS` from base64, prints each of
-//! `tests[]` with its status and message, and gives the student
-//! `sum(tests[].score)` of `max_score` points, adding the scores left to right
-//! as JavaScript numbers. This renderer only shapes the [`Report`]; writing the
-//! step's output is the command line's job.
+//! The reporter decodes `<RUNNER>_RESULTS` from base64 and prints each of
+//! `tests[]`: a passed test as its name with a tick, a failed one as its name
+//! with a cross and nothing more, an `error` as its `message` alone. So the
+//! student reads why a test failed in the grade step's log, the human report,
+//! and this result carries a failed build as one `error` whose message is the
+//! compiler's diagnostics. The reporter records `sum(tests[].score)` of
+//! `max_score` points, adding the scores left to right as JavaScript numbers,
+//! but its console total is passed tests ÷ tests × `max_score`; the log note
+//! says both. This renderer only shapes the [`Report`]; where the result goes
+//! (`$GITHUB_OUTPUT`, a file) is the command line's job.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-use super::{BuildStatus, Report, Status, text};
+use super::{BuildStatus, Report, Status, points, text};
 
 /// The longest result this writes. The workflow hands it to the reporter as
 /// an environment variable, and Linux refuses to start a program with one
 /// string of its environment over 128 KiB (`MAX_ARG_STRLEN`), so a longer
 /// result would fail the reporter's step instead of recording the points.
-const RESULT_BYTES: usize = 120 * 1024;
+/// The same bound keeps it far below GitHub's 1 MB for a step's outputs.
+pub const RESULT_BYTES: usize = 120 * 1024;
 
 #[derive(Serialize)]
 struct Results {
@@ -33,6 +40,8 @@ struct Test {
     status: &'static str,
     score: f64,
     message: String,
+    /// The reporter prints this under every test when it is not empty; the
+    /// command that grades again is already at the end of the student's report.
     test_code: String,
     filename: String,
     line_no: u32,
@@ -40,42 +49,126 @@ struct Test {
     duration: u64,
 }
 
-/// `command` grades the submission again with the same inputs (each test's
-/// `test_code`); `filename` is the submission's crate root, such as `src/main.rs`.
-pub fn render(report: &Report, command: &str, filename: &str) -> String {
-    let command = text::student_line(command, text::MESSAGE_BYTES);
-    let filename = text::student_line(filename, text::MESSAGE_BYTES);
-    text::render_within(report, RESULT_BYTES, |report| {
-        let mut encoded = STANDARD.encode(results_json(report, &command, &filename));
-        encoded.push('\n');
-        encoded
-    })
+/// A grading as the Classroom workflow hands it on.
+pub struct Classroom {
+    /// The base64 the reporter decodes, at most [`RESULT_BYTES`] long.
+    pub result: String,
+    /// For the job log, under the student's report: the points Classroom
+    /// records, what the reporter's own total will say, and whether the result
+    /// had to be cut.
+    pub log_note: String,
 }
 
-fn results_json(report: &Report, command: &str, filename: &str) -> String {
-    let entry = |name: &str, status, score, message: String, duration| Test {
-        name: name.to_string(),
-        status,
-        score,
-        message,
-        test_code: command.to_string(),
-        filename: filename.to_string(),
-        line_no: 0,
-        duration,
+/// How much of the report had to go to fit the result into [`RESULT_BYTES`].
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Cut {
+    Nothing,
+    /// The longest messages were shortened.
+    Messages,
+    /// Even then too long (thousands of tests): one entry with the score.
+    ToOneEntry,
+}
+
+/// `filename` is the submission's crate root, such as `src/main.rs`.
+pub fn render(report: &Report, filename: &str) -> Classroom {
+    let filename = text::student_line(filename, text::MESSAGE_BYTES);
+    let encode = |report: &Report| STANDARD.encode(results_json(&results(report, &filename)));
+    let whole = encode(&text::neutralised(report));
+    let (result, cut) = if whole.len() <= RESULT_BYTES {
+        (whole, Cut::Nothing)
+    } else {
+        let shortened = text::render_within(report, RESULT_BYTES, encode);
+        if shortened.len() <= RESULT_BYTES {
+            (shortened, Cut::Messages)
+        } else {
+            (STANDARD.encode(results_json(&one_entry(report, &filename))), Cut::ToOneEntry)
+        }
     };
-    let mut tests = Vec::new();
-    // A build that fails leaves every test unrun, so the compiler's diagnostics
-    // come first, in an entry of their own worth no points.
-    if let Some(failure) = report.build_failure() {
-        tests.push(entry("build", "error", 0.0, failure, report.build.duration_ms));
-    }
-    for (test, score) in report.tests.iter().zip(scores_adding_up(report)) {
-        let message = if test.status == Status::Passed { test.message.clone() } else { test.explanation() };
-        tests.push(entry(&test.name, test_status(test.status), score, message, test.duration_ms));
-    }
-    let results = Results { version: 1, status: run_status(report), max_score: report.max_score, tests };
+    let log_note = log_note(report, &result, cut);
+    Classroom { result, log_note }
+}
+
+fn results_json(results: &Results) -> String {
     // Serializing plain data with string keys cannot fail.
-    serde_json::to_string(&results).unwrap_or_default()
+    serde_json::to_string(results).unwrap_or_default()
+}
+
+fn entry(name: &str, status: &'static str, score: f64, message: String, filename: &str, duration: u64) -> Test {
+    Test { name: name.to_string(), status, score, message, test_code: String::new(), filename: filename.to_string(), line_no: 0, duration }
+}
+
+fn results(report: &Report, filename: &str) -> Results {
+    // A build that fails leaves every test unrun: one error carries the
+    // diagnostics, which the reporter prints, instead of a line per test.
+    let tests = match report.build_failure() {
+        Some(failure) => vec![entry("build", "error", 0.0, failure, filename, report.build.duration_ms)],
+        None => report
+            .tests
+            .iter()
+            .zip(scores_adding_up(report))
+            .map(|(test, score)| {
+                let message = if test.status == Status::Passed { test.message.clone() } else { test.explanation() };
+                entry(&test.name, test_status(test.status), score, message, filename, test.duration_ms)
+            })
+            .collect(),
+    };
+    Results { version: 1, status: run_status(report), max_score: report.max_score, tests }
+}
+
+/// The whole grading as one entry worth its score, for a result that cannot
+/// fit with a line per test.
+fn one_entry(report: &Report, filename: &str) -> Results {
+    let passed = report.tests.iter().filter(|test| test.status == Status::Passed).count();
+    let message = format!(
+        "{passed} of {} tests passed. This result was too large for GitHub Classroom with a line per test; \
+         the grade step's log has the whole report.",
+        report.tests.len()
+    );
+    let status = if report.full_marks() { "pass" } else { "fail" };
+    let test = entry("all tests", status, report.score, message, filename, report.duration_ms);
+    Results { version: 1, status: run_status(report), max_score: report.max_score, tests: vec![test] }
+}
+
+/// What the student reads in the job log under their report: the points
+/// recorded, and the reporter's own total where it differs.
+fn log_note(report: &Report, result: &str, cut: Cut) -> String {
+    // The points as the reporter's notice writes them: JavaScript and Rust
+    // both print a double as its shortest round-trip form (58.8103, 100).
+    let mut note = format!("GitHub Classroom records {} of {} points for this grading.", report.score, report.max_score);
+    let console = reporter_console_total(result);
+    if let Some((passed, entries, total)) = console.filter(|(_, _, total)| *total != format!("{:.2}", report.score)) {
+        note.push_str(&format!(
+            " The autograding reporter's summary below shows {total} instead: it counts {passed} of {entries} \
+             entries passed as equal shares of {}, whatever each test is worth.",
+            points(report.max_score)
+        ));
+    }
+    match cut {
+        Cut::Nothing => {}
+        Cut::Messages => note.push_str(&format!(
+            " The result handed to the reporter had its longest messages cut to fit GitHub's limit of {} KiB \
+             for one value; this log has them in full.",
+            RESULT_BYTES / 1024
+        )),
+        Cut::ToOneEntry => note.push_str(&format!(
+            " The result handed to the reporter is one entry with the score: a line per test would not fit \
+             GitHub's limit of {} KiB for one value. This log has every test.",
+            RESULT_BYTES / 1024
+        )),
+    }
+    note.push('\n');
+    note
+}
+
+/// The reporter's console total, as it computes it from `result`: passed
+/// entries, entries, and passed ÷ entries × max_score with two decimals.
+fn reporter_console_total(result: &str) -> Option<(usize, usize, String)> {
+    let json: serde_json::Value = serde_json::from_slice(&STANDARD.decode(result).ok()?).ok()?;
+    let tests = json["tests"].as_array()?;
+    let passed = tests.iter().filter(|test| test["status"] == "pass").count();
+    let max_score = json["max_score"].as_f64()?;
+    let total = if tests.is_empty() { 0.0 } else { passed as f64 / tests.len() as f64 * max_score };
+    Some((passed, tests.len(), format!("{total:.2}")))
 }
 
 /// "error" when the code never ran because it did not build, as the
@@ -126,8 +219,7 @@ mod tests {
     use crate::report::fixture::sample_report;
 
     fn decoded(report: &Report) -> serde_json::Value {
-        let text = render(report, "grader grade parallel_sum . --seed 1", "src/main.rs");
-        let json = STANDARD.decode(text.trim()).expect("the result is base64");
+        let json = STANDARD.decode(render(report, "src/main.rs").result).expect("the result is base64");
         serde_json::from_slice(&json).expect("the result is JSON")
     }
 
@@ -159,6 +251,7 @@ mod tests {
         for field in ["name", "message", "test_code", "filename"] {
             assert!(tests[1][field].is_string(), "{field}");
         }
+        assert_eq!(tests[1]["test_code"], "", "the reporter would print it under every test");
         assert_eq!(tests[1]["line_no"], 0);
         assert!(tests[1]["duration"].is_u64());
         // The correction is a few units in the last place, nothing a person sees.
@@ -173,6 +266,22 @@ mod tests {
         let results = decoded(&report);
         assert_eq!(results["status"], "pass");
         assert_eq!(reporter_sum(&results), 10.0);
+        assert_eq!(render(&report, "src/main.rs").log_note, "GitHub Classroom records 10 of 10 points for this grading.\n");
+    }
+
+    #[test]
+    fn the_log_note_gives_the_reporters_other_total() {
+        // Two tests worth 1 and 9: losing the second leaves 1 point, while
+        // the reporter's summary counts one of two passed as 5 of 10.
+        let mut report = sample_report(2, 10.0, &[1]);
+        report.tests[0].max_score = 1.0;
+        report.tests[0].score = 1.0;
+        report.tests[1].max_score = 9.0;
+        report.score = 1.0;
+        let classroom = render(&report, "src/main.rs");
+        assert_eq!(reporter_sum(&decoded(&report)), 1.0);
+        assert!(classroom.log_note.starts_with("GitHub Classroom records 1 of 10 points"), "{}", classroom.log_note);
+        assert!(classroom.log_note.contains("shows 5.00 instead: it counts 1 of 2 entries passed"), "{}", classroom.log_note);
     }
 
     #[test]
@@ -182,8 +291,9 @@ mod tests {
             test.message = format!("boom\r::notice::x {}", "x".repeat(8 * 1024));
             test.diff = Some("+y\n".repeat(8 * 1024));
         }
-        let text = render(&report, "grader grade parallel_sum . --seed 1", "src/main.rs");
-        assert!(text.len() <= RESULT_BYTES, "{} bytes", text.len());
+        let classroom = render(&report, "src/main.rs");
+        assert!(classroom.result.len() <= RESULT_BYTES, "{} bytes", classroom.result.len());
+        assert!(classroom.log_note.contains("had its longest messages cut"), "{}", classroom.log_note);
         let results = decoded(&report);
         assert_eq!(results["tests"].as_array().map(Vec::len), Some(64));
         assert_eq!(reporter_sum(&results), report.score);
@@ -192,7 +302,20 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_build_is_an_error_worth_nothing() {
+    fn thousands_of_tests_become_one_entry_worth_the_score() {
+        let report = sample_report(4000, 100.0, &[7]);
+        let classroom = render(&report, "src/main.rs");
+        assert!(classroom.result.len() <= RESULT_BYTES, "{} bytes", classroom.result.len());
+        assert!(classroom.log_note.contains("one entry with the score"), "{}", classroom.log_note);
+        let results = decoded(&report);
+        assert_eq!(results["status"], "fail");
+        assert_eq!(results["tests"].as_array().map(Vec::len), Some(1));
+        assert_eq!(reporter_sum(&results), report.score);
+        assert!(results["tests"][0]["message"].as_str().unwrap().starts_with("3999 of 4000 tests passed"));
+    }
+
+    #[test]
+    fn a_failed_build_is_one_error_carrying_the_diagnostics() {
         let mut report = sample_report(3, 10.0, &[0, 1, 2]);
         report.build.status = BuildStatus::Failed;
         report.build.message = Some("`parallel_sum` is missing".to_string());
@@ -204,8 +327,11 @@ mod tests {
         assert_eq!(results["status"], "error");
         assert_eq!(reporter_sum(&results), 0.0);
         let tests = results["tests"].as_array().unwrap();
-        assert_eq!(tests[0]["name"], "build");
-        assert!(tests[0]["message"].as_str().unwrap().contains("E0425"));
-        assert!(tests[1..].iter().all(|test| test["status"] == "error"));
+        assert_eq!(tests.len(), 1, "{tests:?}");
+        assert_eq!((tests[0]["name"].as_str(), tests[0]["status"].as_str()), (Some("build"), Some("error")));
+        let message = tests[0]["message"].as_str().unwrap();
+        assert!(message.starts_with("`parallel_sum` is missing") && message.contains("E0425"), "{message}");
+        // One error of one entry: the reporter's own total is 0 too, so the note says nothing more.
+        assert_eq!(render(&report, "src/main.rs").log_note, "GitHub Classroom records 0 of 10 points for this grading.\n");
     }
 }

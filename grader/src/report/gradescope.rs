@@ -98,7 +98,7 @@ fn summary(report: &Report) -> String {
         report.grader_version
     );
     if let Some(failure) = report.build_failure() {
-        let _ = write!(out, "\nThe submission did not build, so no test ran.\n{failure}\n");
+        let _ = write!(out, "\nNo test ran.\n{failure}\n");
     }
     for note in &report.notes {
         let _ = write!(out, "\nnote: {note}\n");
