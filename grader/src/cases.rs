@@ -232,13 +232,7 @@ impl Gen {
             Gen::Literal(yaml) => literal(yaml, ty),
             Gen::Expr(expr) => int_value(ty, expr.eval(making)?),
             Gen::Int { low, high } => {
-                let int = int_type(ty)?;
-                let (min, max) = int.range();
-                let (low, high) = Gen::bounds(low, high, int, making)?;
-                let (low, high) = (low.max(min), high.min(max));
-                if low > high {
-                    bail!("an empty range: from {low} to {high}");
-                }
+                let (low, high) = Gen::int_range(low, high, ty, making)?;
                 Ok(Value::Int(random_between(making.rng, low, high)))
             }
             Gen::Seq { first, last } => {
@@ -287,6 +281,15 @@ impl VecGen {
             let count = (distinct.eval(making)?.max(1)) as usize;
             let pool: Vec<Value> = (0..count).map(|index| of.make_item(item, making, index)).collect::<Result<_>>()?;
             (0..len).map(|_| pool[random_between(making.rng, 0, pool.len() as i128 - 1) as usize].clone()).collect()
+        } else if let Gen::Int { low, high } = of
+            && len > 0
+            && !low.uses_random()
+            && !high.uses_random()
+        {
+            // The same draws as item by item, with the bounds worked out once:
+            // a million-item input in a fraction of the time.
+            let (low, high) = Gen::int_range(low, high, item, making)?;
+            (0..len).map(|_| Value::Int(random_between(making.rng, low, high))).collect()
         } else {
             (0..len).map(|index| of.make_item(item, making, index)).collect::<Result<Vec<_>>>()?
         };
@@ -405,6 +408,14 @@ impl Expr {
         Ok(expr)
     }
 
+    fn uses_random(&self) -> bool {
+        match self {
+            Expr::Call(name, args) => name == "rand" || args.iter().any(Expr::uses_random),
+            Expr::Binary(left, _, right) => left.uses_random() || right.uses_random(),
+            _ => false,
+        }
+    }
+
     fn uses_threads_or_random(&self) -> bool {
         match self {
             Expr::Threads | Expr::Call(..) => true,
@@ -457,6 +468,18 @@ impl Expr {
 }
 
 impl Gen {
+    /// An `int` generator's range for `ty`, within the type's own.
+    fn int_range(low: &Expr, high: &Expr, ty: &Type, making: &mut Making) -> Result<(i128, i128)> {
+        let int = int_type(ty)?;
+        let (min, max) = int.range();
+        let (low, high) = Gen::bounds(low, high, int, making)?;
+        let (low, high) = (low.max(min), high.min(max));
+        if low > high {
+            bail!("an empty range: from {low} to {high}");
+        }
+        Ok((low, high))
+    }
+
     /// The `int` generator's bounds stand for the item type's own when left out.
     fn bounds(low: &Expr, high: &Expr, int: Int, making: &mut Making) -> Result<(i128, i128)> {
         let (min, max) = int.range();
@@ -619,6 +642,20 @@ mod tests {
         assert!((3..=5).contains(&drawn));
         assert!(Expr::parse("2 +").is_err());
         assert!(Expr::parse("nope(1)").unwrap().eval(&mut making).is_err());
+    }
+
+    #[test]
+    fn a_vector_of_ints_draws_what_item_by_item_drawing_does() {
+        // A cycle of one generator goes item by item; a plain `of` takes the
+        // quick way when its bounds need no draw of their own.
+        for (of, ty) in [("{int: [0, 1099511627776]}", "&[u64]"), ("{int: [-5, \"threads * 3\"]}", "Vec<i32>"), ("{}", "&[u8]")] {
+            let of = if of == "{}" { "{int: [\"u8::MIN\", \"u8::MAX\"]}" } else { of };
+            let quick = make(&format!("{{vec: {{len: 500, of: {of}}}}}"), ty, 4);
+            let slow = make(&format!("{{vec: {{len: 500, of: {{cycle: [{of}]}}}}}}"), ty, 4);
+            assert_eq!(quick, slow, "{of}");
+        }
+        // An empty range is no error where no item is drawn from it.
+        assert_eq!(make("{vec: {len: 0, of: {int: [0, \"threads - 1\"]}}}", "&[u64]", 0), Value::List(Vec::new()));
     }
 
     #[test]
