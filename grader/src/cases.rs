@@ -675,10 +675,10 @@ mod tests {
         seen.dedup();
         assert!(seen.len() <= 3);
         let rows = make("{vec: {len: 4, of: {cycle: [{vec: {len: 0}}, {vec: {len: 2, of: {int: [-1, 1]}}}]}}}", "&[Vec<i32>]", 1);
-        assert_eq!(rows.len(), Some(4));
+        assert_eq!(rows.item_count(), Some(4));
         assert_eq!(make("{seq: [1, 4]}", "&[u64]", 1), Value::List((1..=4).map(Value::Int).collect()));
         assert_eq!(make("\"threads\"", "usize", 6), Value::Int(6));
-        assert_eq!(make("[[3, 7], []]", "&[Vec<i32>]", 1).len(), Some(2));
+        assert_eq!(make("[[3, 7], []]", "&[Vec<i32>]", 1).item_count(), Some(2));
         assert_eq!(make("\"i32::MIN\"", "i32", 1), Value::Int(i128::from(i32::MIN)));
     }
 

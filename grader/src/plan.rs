@@ -191,7 +191,7 @@ fn make_case(assignment: &Assignment, case: &CaseSpec, seed: u64, count: usize) 
     };
     let rule = assignment.spec.threads.as_ref();
     let given = rule.and_then(|rule| named(&rule.count)).and_then(Value::as_int).map(|count| count.max(0) as usize);
-    let items = rule.and_then(|rule| named(&rule.shared)).and_then(Value::len);
+    let items = rule.and_then(|rule| named(&rule.shared)).and_then(Value::item_count);
     let bounds = match rule {
         None => ThreadBounds { at_least: 0, at_most: u64::MAX },
         Some(rule) => {

@@ -459,10 +459,10 @@ fn judge_program(expected: &str, timeout: Duration, finished: &Finished, record:
     if let Some(panic) = panic_line(&finished.stderr.text()) {
         return Verdict::new(Status::Panicked, format!("the program panicked: {panic}"));
     }
-    if let Exit::Code(code) = finished.exit {
-        if code != 0 {
-            return Verdict::new(Status::Failed, format!("the program exited with status {code}"));
-        }
+    if let Exit::Code(code) = finished.exit
+        && code != 0
+    {
+        return Verdict::new(Status::Failed, format!("the program exited with status {code}"));
     }
     let actual = normalize(&finished.stdout.text());
     let expected = normalize(expected);

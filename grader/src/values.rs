@@ -477,7 +477,7 @@ impl Value {
     }
 
     /// The number of items, for a list.
-    pub fn len(&self) -> Option<usize> {
+    pub fn item_count(&self) -> Option<usize> {
         match self {
             Value::List(items) => Some(items.len()),
             Value::Str(text) => Some(text.chars().count()),
@@ -512,6 +512,23 @@ impl Compare {
             Compare::Exact => expected == actual,
             Compare::Multiset => expected.as_multiset() == actual.as_multiset(),
             Compare::Sorted => expected.sorted() == actual.sorted(),
+        }
+    }
+}
+
+impl Type {
+    /// The type as Rust names it, owned: what the test process decodes into.
+    pub fn rust(&self) -> String {
+        match self {
+            Type::Int(int) => int.name.to_string(),
+            Type::Bool => "bool".to_string(),
+            Type::Char => "char".to_string(),
+            Type::String => "String".to_string(),
+            Type::List(item) => format!("Vec<{}>", item.rust()),
+            Type::Array(item, len) => format!("[{}; {len}]", item.rust()),
+            Type::Tuple(fields) if fields.len() == 1 => format!("({},)", fields[0].rust()),
+            Type::Tuple(fields) => format!("({})", fields.iter().map(Type::rust).collect::<Vec<_>>().join(", ")),
+            Type::Option(inner) => format!("Option<{}>", inner.rust()),
         }
     }
 }
@@ -608,22 +625,5 @@ mod tests {
         assert!(Compare::Sorted.same(&Value::List(vec![list(&[2, 1])]), &Value::List(vec![list(&[1, 2])])));
         assert_eq!(list(&[1, 2, 3, 4, 5, 6, 7, 8]).summary(), "8 values [1, 2, 3, 4, 5, 6, … 2 more]");
         assert_eq!(list(&[5, 9]).lines(), ["2 items", "5", "9"]);
-    }
-}
-
-impl Type {
-    /// The type as Rust names it, owned: what the test process decodes into.
-    pub fn rust(&self) -> String {
-        match self {
-            Type::Int(int) => int.name.to_string(),
-            Type::Bool => "bool".to_string(),
-            Type::Char => "char".to_string(),
-            Type::String => "String".to_string(),
-            Type::List(item) => format!("Vec<{}>", item.rust()),
-            Type::Array(item, len) => format!("[{}; {len}]", item.rust()),
-            Type::Tuple(fields) if fields.len() == 1 => format!("({},)", fields[0].rust()),
-            Type::Tuple(fields) => format!("({})", fields.iter().map(Type::rust).collect::<Vec<_>>().join(", ")),
-            Type::Option(inner) => format!("Option<{}>", inner.rust()),
-        }
     }
 }
