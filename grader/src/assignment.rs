@@ -125,8 +125,12 @@ impl Default for Limits {
             grading_memory_bytes: 2 << 30,
             // The harness and 64 worker threads, with room to spare.
             threads: 512,
-            // 16 tests at once, each with the harness and 64 threads.
-            grading_tasks: 2048,
+            // 16 tests at once, each at its own cap, and the supervisor: a test
+            // that spawns without end is stopped at its cap and costs that test
+            // only, never the tests beside it the threads they need. (At 2048,
+            // four tests at their cap left the grading's next test unable to
+            // start: it "crashed".)
+            grading_tasks: 16 * 512 + 256,
             cpu_secs: 60,
             file_bytes: 16 << 20,
             tmp_bytes: 64 << 20,
@@ -422,6 +426,17 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_grading_has_room_for_every_test_at_once_at_its_own_cap() {
+        // Otherwise a test that spawns without end starves the tests beside it.
+        let limits = Limits::default();
+        assert!(limits.grading_tasks > crate::run::AT_ONCE as u64 * limits.threads);
+        for assignment in Catalog::BuiltIn.load_all().unwrap() {
+            let limits = &assignment.spec.limits;
+            assert!(limits.grading_tasks > crate::run::AT_ONCE as u64 * limits.threads, "{}", assignment.name);
+        }
+    }
 
     #[test]
     fn every_built_in_assignment_loads_with_a_reference() {
