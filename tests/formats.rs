@@ -430,6 +430,14 @@ fn gradescope_run_autograder_grades_what_students_upload() {
             assert!(!nothing["tests"].as_array().unwrap().is_empty(), "the tests are listed, each worth 0");
         });
         // The grader cannot run at all: the fallback, written by jq, says so.
+        // Gradescope's image gets jq from setup.sh and CI from .ci/run; a
+        // laptop with only Rust skips this one case.
+        let jq = Command::new("jq").arg("--version").output().is_ok_and(|output| output.status.success());
+        if !jq {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true and jq is missing: .ci/run installs it");
+            eprintln!("skipped: run_autograder's fallback results need jq, which is not installed here");
+            return;
+        }
         scope.spawn(|| {
             let failed = run("no_such_assignment\"\\\n", &[("main.rs", &reference)]);
             assert_eq!(failed["score"], 0);
