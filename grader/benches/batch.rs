@@ -46,14 +46,14 @@ fn main() {
         let mut machine = Vec::new();
         for index in 0..=SINGLE_RUNS {
             let mut command = run(index);
-            let cpu_before = children_cpu_seconds();
+            let cpu_before = grader::process::cpu_used().as_secs_f64();
             let busy_before = busy_cpu_seconds();
             let started = Instant::now();
             let output = command.output().expect("the command runs");
             // The first run warms what it uses and is not counted.
             if index > 0 {
                 walls.push(started.elapsed().as_secs_f64());
-                cpus.push(children_cpu_seconds() - cpu_before);
+                cpus.push(grader::process::cpu_used().as_secs_f64() - cpu_before);
                 machine.push(busy_cpu_seconds() - busy_before);
             }
             assert!(output.status.code().is_some_and(|code| code <= 1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
@@ -98,7 +98,7 @@ fn main() {
             }),
         );
     }
-    println!("(CPU s: the command and every process it waited for; CPU s*: the whole machine's busy time meanwhile)");
+    println!("(CPU s: the command and every process it waited for, counted by the grader's own meter; CPU s*: the whole machine's busy time meanwhile)");
 
     println!();
     println!("{size} parallel_sum submissions");
@@ -142,16 +142,6 @@ fn exercism_project(repo: &Path, scratch: &Path) -> PathBuf {
     let test = "\n#[cfg(test)]\nmod example {\n    #[test]\n    fn chapter() {\n        let data: Vec<u64> = (1..=1_000_000).collect();\n        assert_eq!(super::parallel_sum(&data, 8), 500_000_500_000);\n    }\n}\n";
     std::fs::write(project.join("src/main.rs"), format!("{reference}{test}")).expect("main.rs");
     project
-}
-
-/// CPU seconds of every child this process has waited for, and of the
-/// children they waited for in turn.
-fn children_cpu_seconds() -> f64 {
-    // SAFETY: getrusage only fills the struct it is given.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    let seconds = |time: libc::timeval| time.tv_sec as f64 + time.tv_usec as f64 / 1e6;
-    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// CPU seconds the whole machine has spent busy so far, from /proc/stat.

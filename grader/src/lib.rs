@@ -86,17 +86,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         || (assignment.spec.groups.iter().any(|group| group.kind == assignment::Kind::Race && !group.cases.is_empty())
             && (options.only.is_empty() || options.only.contains(&assignment::Kind::Race)));
     let plan_tests = || -> Result<Vec<plan::PlannedTest>> {
-        let mut plan = plan::plan_shared(assignment, seed)?;
-        if let Some(secs) = options.timeout_secs {
-            for test in &mut plan {
-                if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
-                    race.timeout_secs = race.timeout_secs.min(secs);
-                }
-            }
-        }
-        if !options.only.is_empty() {
-            plan.retain(|test| options.only.contains(&test.kind));
-        }
+        let plan = planned(assignment, seed, options)?;
         match replay {
             Some(replay) => only_replayed(plan, replay),
             None => Ok(plan),
@@ -179,6 +169,23 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     }))
 }
 
+/// The tests a grading with `options` runs: the seed's plan, its race tests
+/// held to `--timeout`, and only the kinds `--only` names.
+fn planned(assignment: &Assignment, seed: u64, options: &Options) -> Result<Vec<plan::PlannedTest>> {
+    let mut plan = plan::plan_shared(assignment, seed)?;
+    if let Some(secs) = options.timeout_secs {
+        for test in &mut plan {
+            if let plan::Check::Explore { race, .. } | plan::Check::Repeat { race, .. } = &mut test.check {
+                race.timeout_secs = race.timeout_secs.min(secs);
+            }
+        }
+    }
+    if !options.only.is_empty() {
+        plan.retain(|test| options.only.contains(&test.kind));
+    }
+    Ok(plan)
+}
+
 /// The report for a submission there is nothing to grade in (a folder
 /// without `src/main.rs`, a file that is not Rust source): graded as a build
 /// that failed for `reason`, every test unrun and worth nothing. Platforms
@@ -187,10 +194,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
 pub fn nothing_to_grade(assignment: &Assignment, submission: &str, reason: &str, options: &Options) -> Result<Report> {
     let started = Instant::now();
     let seed = options.seed.unwrap_or_else(rng::Rng::fresh_seed);
-    let mut plan = plan::plan_shared(assignment, seed)?;
-    if !options.only.is_empty() {
-        plan.retain(|test| options.only.contains(&test.kind));
-    }
+    let plan = planned(assignment, seed, options)?;
     let build = build::Build {
         // The reason names the student's files: their text, shown inert.
         outcome: BuildOutcome::Failed {

@@ -238,6 +238,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(error) => return Err(error),
             };
             let report = graded.report.for_audience(audience);
+            // Nothing to grade still exits 2, whatever the report says.
+            let code = if graded.opened { exit_code(&report) } else { ExitCode::from(2) };
             let text = match format {
                 Format::Json => report::render_json(&report),
                 Format::Human => {
@@ -252,13 +254,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         true => print!("{human}\n{}", classroom.log_note),
                         false => println!("{}", classroom.result),
                     }
-                    return Ok(if graded.opened { exit_code(&report) } else { ExitCode::from(2) });
+                    return Ok(code);
                 }
                 Format::Gradescope => report::render_gradescope(&report, gradescope_hidden),
                 Format::Junit => report::render_junit(&report),
             };
             write_report(output.as_deref(), &text)?;
-            Ok(if graded.opened { exit_code(&report) } else { ExitCode::from(2) })
+            Ok(code)
         }
         Command::Check { dir, watch, seed } => {
             let command = if dir == std::path::Path::new(".") { "grader check".to_string() } else { format!("grader check {}", dir.display()) };
