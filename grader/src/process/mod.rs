@@ -34,6 +34,7 @@
 mod cgroup;
 pub mod protocol;
 mod sandbox;
+mod spawn;
 pub mod session;
 pub mod supervisor;
 mod trace;

@@ -17,13 +17,13 @@
 //! counts are unknown.
 
 use std::collections::{BTreeSet, HashSet};
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::protocol::{Job, Ran, Tasks};
+use super::spawn::{self, Spawn};
 use super::{Captured, Exit, GRACE, LimitHit, read_bounded, unix};
 
 /// Whether this kernel lets the supervisor trace its jobs; found out by the first job.
@@ -128,59 +128,47 @@ pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
 }
 
 struct Started {
-    child: std::process::Child,
+    pid: i32,
+    stdin: std::io::PipeWriter,
+    stdout: std::io::PipeReader,
+    stderr: std::io::PipeReader,
     channel: Option<std::io::PipeReader>,
     at: Instant,
 }
 
 fn start(job: &Job, traced: bool) -> std::io::Result<Started> {
-    let mut command = Command::new(&job.program);
-    command
-        .args(&job.args)
-        .env_clear()
-        .envs(job.env.iter().map(|(name, value)| (name, value)))
-        .current_dir(&job.cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    unix::lead_own_group(&mut command);
+    let (stdin_reader, stdin) = std::io::pipe()?;
+    let (stdout, stdout_writer) = std::io::pipe()?;
+    let (stderr, stderr_writer) = std::io::pipe()?;
+    let channel = job.channel_bytes.map(|_| std::io::pipe()).transpose()?;
     let rlimits = unix::Rlimits {
         address_space: job.address_space,
         cpu_secs: job.cpu_secs,
         file_bytes: job.file_bytes,
         user: None,
     };
-    unix::confine_child(&mut command, rlimits, Vec::new());
-    let channel = match job.channel_bytes {
-        Some(_) => {
-            let (reader, writer) = std::io::pipe()?;
-            unix::pass_as_fd3(&mut command, &writer);
-            Some((reader, writer))
-        }
-        None => None,
-    };
-    if traced {
-        // SAFETY: ptrace(TRACEME) is async-signal-safe and only marks this
-        // child as traced by its parent thread; it stops after exec.
-        unsafe {
-            command.pre_exec(|| {
-                if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
     let at = Instant::now();
-    let child = command.spawn()?;
-    // The parent's copy of the write end closes here, so the channel ends
-    // when the job's processes have closed theirs.
-    Ok(Started { child, channel: channel.map(|(reader, _writer)| reader), at })
+    let pid = spawn::spawn(&Spawn {
+        program: &job.program,
+        args: &job.args,
+        env: &job.env,
+        cwd: &job.cwd,
+        fds: [
+            Some(stdin_reader.as_raw_fd()),
+            Some(stdout_writer.as_raw_fd()),
+            Some(stderr_writer.as_raw_fd()),
+            channel.as_ref().map(|(_, writer)| writer.as_raw_fd()),
+        ],
+        rlimits,
+        traced,
+    })?;
+    // The parent's copies of the child's ends close here, so each stream
+    // ends when the job's processes have closed theirs.
+    Ok(Started { pid, stdin, stdout, stderr, channel: channel.map(|(reader, _writer)| reader), at })
 }
 
 fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished {
-    let Started { mut child, channel, at } = started;
-    let pid = child.id() as i32;
+    let Started { pid, stdin: mut input, stdout, stderr, channel, at } = started;
     let state = Arc::new(JobState::default());
     if let Ok(mut processes) = state.processes.lock() {
         processes.insert(pid);
@@ -188,20 +176,18 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
     if let Ok(mut group) = state.group.lock() {
         *group = Some(pid);
     }
-    if let Some(mut input) = child.stdin.take() {
-        // On its own thread: a process that never reads its input must not
-        // hold up the watch. Its end comes when the process ends.
-        std::thread::spawn(move || {
-            let _ = std::io::Write::write_all(&mut input, &stdin);
-        });
-    }
+    // On its own thread: a process that never reads its input must not
+    // hold up the watch. Its end comes when the process ends.
+    std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut input, &stdin);
+    });
     let on_flood = job.output_limit.map(|limit| {
         let state = Arc::clone(&state);
         let stop: Arc<dyn Fn() + Send + Sync> = Arc::new(move || state.stop(Stop::Flood(limit)));
         (limit, stop)
     });
-    let stdout = read_bounded(child.stdout.take(), job.output_bytes, on_flood.clone());
-    let stderr = read_bounded(child.stderr.take(), job.output_bytes, on_flood);
+    let stdout = read_bounded(Some(stdout), job.output_bytes, on_flood.clone());
+    let stderr = read_bounded(Some(stderr), job.output_bytes, on_flood);
     let channel = read_bounded(channel, job.channel_bytes.unwrap_or(0), None);
     let watchdog = {
         let state = Arc::clone(&state);

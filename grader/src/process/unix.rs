@@ -1,38 +1,14 @@
 //! The Unix calls behind the process module: process groups, signals, the
 //! result channel's file descriptor, and CPU time read from /proc.
 
-use std::io::PipeWriter;
-use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 use super::Exit;
 
-const RESULT_FD: i32 = 3;
-
 pub fn lead_own_group(command: &mut Command) {
     command.process_group(0);
-}
-
-/// Makes `writer` the child's file descriptor 3. The caller keeps `writer`
-/// open until the child has started, then drops it.
-pub fn pass_as_fd3(command: &mut Command, writer: &PipeWriter) {
-    let fd = writer.as_raw_fd();
-    // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
-    unsafe {
-        command.pre_exec(move || {
-            if fd == RESULT_FD {
-                // dup2 onto itself would leave close-on-exec set.
-                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-            } else if libc::dup2(fd, RESULT_FD) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
 }
 
 pub fn exit_of(status: ExitStatus) -> Exit {
