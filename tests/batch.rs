@@ -485,3 +485,61 @@ fn usage_errors_and_mismatched_shards_are_one_line_and_exit_2() {
     assert_usage_error(&merge(&[&first, &first]), "given twice");
     assert_usage_error(&merge(&[&class]), "has no batch.json");
 }
+
+/// A worker pool that answers small inputs and hangs forever on a large one:
+/// only a few of its tests wait for their time limit.
+const HANGS_ON_LARGE_INPUTS: &str = r#"
+pub fn worker_pool(jobs: Vec<u32>, workers: usize) -> Vec<(u32, u32)> {
+    if jobs.len() > 500 {
+        loop {
+            std::thread::park();
+        }
+    }
+    let _ = workers;
+    let mut results: Vec<(u32, u32)> = jobs.iter().map(|&job| (job, job.wrapping_mul(job))).collect();
+    results.sort();
+    results
+}
+"#;
+
+/// Grades `a_hangs.rs` (hangs on large inputs) and `b_correct.rs` with a
+/// 10 s time limit on `jobs` jobs: the batch's stderr, and the hung row.
+fn grade_with_a_hung_student(name: &str, jobs: &str) -> (String, BTreeMap<String, String>) {
+    let (class, out) = class_and_out(name, &[("b_correct.rs", Some("assignments/worker_pool/reference.rs"))]);
+    std::fs::write(class.join("a_hangs.rs"), HANGS_ON_LARGE_INPUTS).unwrap();
+    let args = ["batch", "worker_pool", path_arg(&class), "--out", path_arg(&out), "--timeout", "10", "--jobs", jobs];
+    let output = grader(&args);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let rows = read_grades(&out);
+    let correct = rows.iter().find(|row| row["student"] == "b_correct").unwrap();
+    assert_eq!(correct["status"], "full-marks", "{correct:?}");
+    let hung = rows.into_iter().find(|row| row["student"] == "a_hangs").unwrap();
+    (stderr, hung)
+}
+
+#[test]
+fn a_grading_that_only_waits_for_hung_tests_lets_the_next_student_start() {
+    let _turn = one_at_a_time();
+    // One job at a time, and a long time limit: without giving its place
+    // back, the hung grading would finish first, after its 10 s limit.
+    let (stderr, hung) = grade_with_a_hung_student("waiting", "1");
+    let finished: Vec<&str> = stderr.lines().filter(|line| line.starts_with('[')).collect();
+    assert_eq!(finished.len(), 2, "{stderr}");
+    assert!(finished[0].contains("b_correct"), "{stderr}");
+    assert!(finished[1].contains("a_hangs"), "{stderr}");
+    assert!(hung.values().any(|value| value == "timeout"), "{hung:?}");
+}
+
+#[test]
+fn hung_tests_wait_out_their_limit_side_by_side() {
+    let _turn = one_at_a_time();
+    // Two jobs: each grading runs 8 tests at once, fewer than hang here.
+    let (_, hung) = grade_with_a_hung_student("side-by-side", "2");
+    let timeouts = hung.values().filter(|value| *value == "timeout").count();
+    assert!(timeouts > 8, "more tests hang than run at once: {hung:?}");
+    // Stuck tests stop counting against the 8 at once, so the hung ones wait
+    // out their 10 s together instead of in two rounds.
+    let took: u64 = hung["duration_ms"].parse().unwrap();
+    assert!(took < 18_000, "{timeouts} hung tests took {took} ms");
+}

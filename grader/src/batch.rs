@@ -24,8 +24,8 @@ mod stats;
 mod summary;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -236,31 +236,33 @@ pub fn run(settings: &Settings) -> Result<Finished> {
     })
 }
 
-/// Grades every student on `jobs` threads, each taking the next student in
-/// turn, and returns the rows in the students' order with how many were
-/// graded now, came from the cache and could not be graded (in the order of
-/// [`Source`]).
+/// Grades every student, `jobs` at a time, and returns the rows in the
+/// students' order with how many were graded now, came from the cache and
+/// could not be graded (in the order of [`Source`]). A grading left waiting
+/// for hung tests to time out gives its place to the next student early.
 fn grade_all(grader: &StudentGrader, students: &[Student], jobs: usize) -> (Vec<Row>, [usize; 3]) {
     let mut rows: Vec<Option<Row>> = students.iter().map(|_| None).collect();
     let mut counts = [0usize; 3];
     let mut progress = progress::Progress::new(students.len());
-    let next = AtomicUsize::new(0);
+    let places = Arc::new(Places { free: Mutex::new(Free { places: jobs, waiting_allowed: jobs }), changed: Condvar::new() });
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel();
-        for _ in 0..jobs {
-            let sender = sender.clone();
-            let next = &next;
-            scope.spawn(move || {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(student) = students.get(index) else { break };
-                    if sender.send((index, grader.grade(student))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
+        let places = &places;
+        scope.spawn(move || {
+            for (index, student) in students.iter().enumerate() {
+                let place = Place::take(places);
+                let sender = sender.clone();
+                scope.spawn(move || {
+                    let waiting: Arc<dyn Fn() + Send + Sync> = {
+                        let place = Arc::clone(&place);
+                        Arc::new(move || place.give_back_early())
+                    };
+                    let graded = grader.grade(student, waiting);
+                    place.done();
+                    let _ = sender.send((index, graded));
+                });
+            }
+        });
         for (index, (row, source)) in receiver {
             progress.finished(&row, source == Source::Cache);
             counts[source as usize] += 1;
@@ -269,6 +271,64 @@ fn grade_all(grader: &StudentGrader, students: &[Student], jobs: usize) -> (Vec<
     });
     progress.done();
     (rows.into_iter().flatten().collect(), counts)
+}
+
+/// The places of the gradings under way.
+struct Places {
+    free: Mutex<Free>,
+    changed: Condvar,
+}
+
+struct Free {
+    /// How many more gradings may start now.
+    places: usize,
+    /// How many more gradings may give their place back while their hung
+    /// tests wait out their time limit: at most `jobs` do at once, so hung
+    /// submissions that spin never crowd the machine.
+    waiting_allowed: usize,
+}
+
+/// One grading's place among the `jobs` under way.
+struct Place {
+    places: Arc<Places>,
+    given_back: AtomicBool,
+    early: AtomicBool,
+}
+
+impl Place {
+    /// Waits for a free place and takes it.
+    fn take(places: &Arc<Places>) -> Arc<Place> {
+        let mut free = places.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while free.places == 0 {
+            free = places.changed.wait(free).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        free.places -= 1;
+        Arc::new(Place { places: Arc::clone(places), given_back: AtomicBool::new(false), early: AtomicBool::new(false) })
+    }
+
+    /// The grading only waits for hung tests: the next student may start.
+    fn give_back_early(&self) {
+        let mut free = self.places.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if free.waiting_allowed == 0 || self.given_back.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        free.waiting_allowed -= 1;
+        free.places += 1;
+        self.early.store(true, Ordering::SeqCst);
+        self.places.changed.notify_one();
+    }
+
+    /// The grading is over.
+    fn done(&self) {
+        let mut free = self.places.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.early.load(Ordering::SeqCst) {
+            free.waiting_allowed += 1;
+        }
+        if !self.given_back.swap(true, Ordering::SeqCst) {
+            free.places += 1;
+            self.places.changed.notify_one();
+        }
+    }
 }
 
 fn seconds(duration: Duration) -> String {
@@ -287,7 +347,8 @@ struct StudentGrader<'a> {
 }
 
 impl StudentGrader<'_> {
-    fn grade(&self, student: &Student) -> (Row, Source) {
+    /// `waiting` is told when the grading only waits for hung tests.
+    fn grade(&self, student: &Student, waiting: Arc<dyn Fn() + Send + Sync>) -> (Row, Source) {
         let name = student.name.as_str();
         let submission = match Submission::open(&student.path, &self.assignment.signature.function) {
             Ok(submission) => submission,
@@ -305,6 +366,7 @@ impl StudentGrader<'_> {
             seed: Some(self.inputs.seed),
             timeout_secs: self.inputs.timeout_secs,
             tests_at_once: Some(self.tests_at_once),
+            waiting: Some(waiting),
             ..Default::default()
         };
         // A panic in the grader on one submission is that row's error, not the batch's end.

@@ -55,6 +55,10 @@ pub struct Options {
     /// How many tests run side by side; `run::AT_ONCE` without it. A batch
     /// grading several students at once gives each a share.
     pub tests_at_once: Option<usize>,
+    /// Called once when the grading has nothing left to do but wait for
+    /// hung tests to reach their time limit: a batch then starts the next
+    /// student instead of leaving a core idle.
+    pub waiting: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
 }
 
 /// One race test's failing schedule, as a report's replay command gives it.
@@ -143,7 +147,8 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
                 program: program.as_ref().map(|program| program.as_deref().map_err(String::as_str)),
                 session: &session,
                 limits: run::test_limits(limits, timeout, budget.caps_memory()),
-                at_once: options.tests_at_once.unwrap_or(run::AT_ONCE).max(1),
+                at_once: options.tests_at_once.unwrap_or(run::AT_ONCE).clamp(1, run::AT_ONCE),
+                waiting: options.waiting.as_deref(),
             };
             run::run_tests(&plan, &settings)
         }

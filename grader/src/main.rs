@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Grade { assignment, submission, format, seed, audience, output, timeout, gradescope_hidden, only } => {
             let assignment = catalog.load(&assignment)?;
-            let options = Options { seed, timeout_secs: timeout, only, tests_at_once: None };
+            let options = Options { seed, timeout_secs: timeout, only, ..Default::default() };
             let graded = match Submission::open(&submission, &assignment.signature.function) {
                 Ok(opened) => {
                     let report = grade(&assignment, &opened, &options)?;

@@ -10,9 +10,9 @@
 //! `score` judges.
 
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use grader_protocol::{Mode, RaceCase, Record, Wire};
 
@@ -23,8 +23,18 @@ use crate::process::{Finished, Session, SessionKind};
 
 /// How many test processes run at once. Blocked or sleeping tests cost no
 /// CPU, and a correct test needs milliseconds of it, so this can exceed the
-/// number of cores without a correct test coming near its timeout.
+/// number of cores without a correct test coming near its timeout. It is
+/// also the most a grading ever has alive (its control group is sized for
+/// this many tests at their own cap on threads).
 pub const AT_ONCE: usize = 16;
+
+/// A test still running after this long is waiting for its time limit (a
+/// correct one needs milliseconds): it stops counting against the grading's
+/// tests at once, so a hung submission's timeouts overlap instead of
+/// queueing, up to [`AT_ONCE`] alive.
+const STUCK_AFTER: Duration = Duration::from_secs(1);
+/// How often the grading looks for stuck tests while tests remain to start.
+const LOOK_EVERY: Duration = Duration::from_millis(100);
 
 /// Bytes of a test's result channel kept beyond twice its expected answer:
 /// room for a panic message.
@@ -51,8 +61,10 @@ pub struct RunSettings<'a> {
     pub program: Option<std::result::Result<&'a Path, &'a str>>,
     pub session: &'a Session,
     pub limits: TestLimits,
-    /// How many tests run side by side.
+    /// How many tests run side by side, stuck ones aside.
     pub at_once: usize,
+    /// Told once when every test has started and those still running are stuck.
+    pub waiting: Option<&'a (dyn Fn() + Send + Sync)>,
 }
 
 /// The limits every test runs under.
@@ -88,20 +100,62 @@ pub const FALLBACK_REPEATS: u64 = 3;
 pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
     let outcomes: Vec<Mutex<Option<Outcome>>> = plan.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
+    let lanes: Mutex<Vec<Arc<Lane>>> = Mutex::new(Vec::new());
+    let (ended, lane_ended) = mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        for _ in 0..settings.at_once.min(plan.len()) {
-            scope.spawn(|| {
-                loop {
+        // One lane runs one test after another, until none is left or it
+        // was given a replacement while stuck.
+        let start_lane = || {
+            let lane = Arc::new(Lane::default());
+            if let Ok(mut lanes) = lanes.lock() {
+                lanes.push(Arc::clone(&lane));
+            }
+            let ended = ended.clone();
+            let (next, outcomes) = (&next, &outcomes);
+            scope.spawn(move || {
+                while !lane.replaced.load(Ordering::SeqCst) {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     if index >= plan.len() {
                         break;
                     }
+                    lane.set_running(true);
                     let outcome = run_one(&plan[index], settings);
+                    lane.set_running(false);
                     if let Ok(mut slot) = outcomes[index].lock() {
                         *slot = Some(outcome);
                     }
                 }
+                let _ = ended.send(());
             });
+        };
+        let first = settings.at_once.min(plan.len());
+        for _ in 0..first {
+            start_lane();
+        }
+        let mut live = first;
+        let mut told = settings.waiting.is_none();
+        while live > 0 {
+            match lane_ended.recv_timeout(LOOK_EVERY) {
+                Ok(()) => live -= 1,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            let lanes = lanes.lock().map(|lanes| lanes.clone()).unwrap_or_default();
+            let running = lanes.iter().filter(|lane| lane.running_since().is_some()).count();
+            let stuck: Vec<&Arc<Lane>> = lanes.iter().filter(|lane| lane.stuck()).collect();
+            if next.load(Ordering::SeqCst) < plan.len() {
+                let room = AT_ONCE.saturating_sub(running);
+                for lane in stuck.into_iter().filter(|lane| !lane.replaced.load(Ordering::SeqCst)).take(room) {
+                    lane.replaced.store(true, Ordering::SeqCst);
+                    start_lane();
+                    live += 1;
+                }
+            } else if !told && running > 0 && stuck.len() == running {
+                told = true;
+                if let Some(waiting) = settings.waiting {
+                    waiting();
+                }
+            }
         }
     });
     outcomes
@@ -114,6 +168,31 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
             })
         })
         .collect()
+}
+
+/// A thread running tests one after another.
+#[derive(Default)]
+struct Lane {
+    /// When its current test started, while one runs.
+    since: Mutex<Option<Instant>>,
+    /// Another lane took its place while its test was stuck: it ends after that test.
+    replaced: AtomicBool,
+}
+
+impl Lane {
+    fn set_running(&self, running: bool) {
+        if let Ok(mut since) = self.since.lock() {
+            *since = running.then(Instant::now);
+        }
+    }
+
+    fn running_since(&self) -> Option<Instant> {
+        self.since.lock().ok().and_then(|since| *since)
+    }
+
+    fn stuck(&self) -> bool {
+        self.running_since().is_some_and(|since| since.elapsed() >= STUCK_AFTER)
+    }
 }
 
 /// How one test starts: which harness, in which mode, with what input.
