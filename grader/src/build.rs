@@ -231,7 +231,9 @@ impl Compiler<'_> {
             if cap_lints {
                 args.extend(strings(&["--cap-lints", "warn"]));
             }
-            args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--out-dir"]));
+            // No LLVM bitcode in the rlib: nothing links it with LTO, and
+            // leaving it out saves about a tenth of the compile.
+            args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "embed-bitcode=no", "--out-dir"]));
             args.push(out.display().to_string());
             args.extend(["--extern".to_string(), format!("grader_protocol={}", self.prebuilt.protocol.display())]);
             args.extend(library.iter().cloned());
