@@ -9,10 +9,10 @@
 //!
 //! `cargo bench -p grader --bench batch` (add `-- 80` for another class size).
 //! The class is the `parallel_sum` corpus and the reference solution
-//! (correct, wrong, panicking and not compiling, none that hangs: test
-//! timeouts would measure the time limit, not the grader), repeated with a
-//! different comment in each copy so that no two students share a cache
-//! entry. Each run starts from an empty output folder, so nothing is cached.
+//! (correct, wrong, panicking and not compiling, and a few that hang, as a
+//! real class has: the bench says how many), repeated with a different
+//! comment in each copy so that no two students share a cache entry. Each
+//! run starts from an empty output folder, so nothing is cached.
 //! The machine is shared: compare the ratios, and read the load averages.
 
 use std::path::{Path, PathBuf};
@@ -117,6 +117,9 @@ fn main() {
         walls.push(wall);
     }
     println!("speedup with 2 jobs: {:.2}x", walls[0] / walls[1]);
+    let grades = std::fs::read_to_string(scratch.path().join("out-2/grades.csv")).expect("grades.csv");
+    let hung = grades.lines().skip(1).filter(|row| row.split(',').any(|cell| cell == "timeout")).count();
+    println!("{hung} of the {size} had tests stopped at their time limit (5 s, 10 s for race tests)");
     println!("load average after: {}", load_average());
 }
 
