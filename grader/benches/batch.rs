@@ -5,14 +5,18 @@
 //!    Cargo project;
 //! 2. a single warm grading of the reference, ten times: wall time and CPU;
 //! 3. a class of 60 `parallel_sum` submissions with `grader batch`, once with
-//!    `--jobs 1` and once with `--jobs 2`: wall time, CPU a student, speedup.
+//!    `--jobs 1` and once with `--jobs 2`: wall time, CPU a student, speedup;
+//! 4. the same class with the corpus's submissions that hang among them, as
+//!    a real class has, at `--jobs 2`.
 //!
 //! `cargo bench -p grader --bench batch` (add `-- 80` for another class size).
 //! The class is the `parallel_sum` corpus and the reference solution
-//! (correct, wrong, panicking and not compiling, and a few that hang, as a
-//! real class has: the bench says how many), repeated with a different
-//! comment in each copy so that no two students share a cache entry. Each
-//! run starts from an empty output folder, so nothing is cached.
+//! (correct, wrong, panicking and not compiling), repeated with a different
+//! comment in each copy so that no two students share a cache entry. In 3,
+//! none hangs: a test stopped at its time limit measures that limit (5 s,
+//! 10 s for race tests), not the grader; the warm-up, which grades the whole
+//! corpus once, finds which do. Each run starts from an empty output folder,
+//! so nothing is cached.
 //! The machine is shared: compare the ratios, and read the load averages.
 
 use std::path::{Path, PathBuf};
@@ -26,15 +30,25 @@ fn main() {
     let size: usize = std::env::args().skip(1).find_map(|arg| arg.parse().ok()).unwrap_or(DEFAULT_CLASS_SIZE);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repository");
     let scratch = tempfile::tempdir().expect("a scratch folder");
-    let class = scratch.path().join("class");
-    make_class(repo, &class, size);
     let reference = repo.join("assignments/parallel_sum/reference.rs");
+    let corpus = repo.join("tests/corpus/parallel_sum");
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&corpus).expect("the corpus").map(|entry| entry.expect("entry").path()).collect();
+    sources.push(reference.clone());
+    sources.sort();
 
-    // Warm the disk cache, rustc and the race tests' shuttle build on a few
-    // submissions; not counted.
+    // Warm the disk cache, rustc and the race tests' shuttle build on the
+    // whole corpus, and find the submissions that hang; not counted.
     let warm_up = scratch.path().join("warm-up");
-    make_class(repo, &warm_up, 4);
-    run_batch(&warm_up, &scratch.path().join("warm-up-out"), 2);
+    make_class(&sources, &warm_up, sources.len());
+    let warm_up_out = scratch.path().join("warm-up-out");
+    run_batch(&warm_up, &warm_up_out, 2);
+    let hung = students_with_timeouts(&warm_up_out);
+    let hang_free: Vec<PathBuf> =
+        sources.iter().enumerate().filter(|(index, _)| !hung.contains(&format!("student{index:03}"))).map(|(_, source)| source.clone()).collect();
+    let class = scratch.path().join("class");
+    make_class(&hang_free, &class, size);
+    let with_hangs = scratch.path().join("class-with-hangs");
+    make_class(&sources, &with_hangs, size);
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("{cores} cores; load average before: {}", load_average());
@@ -117,10 +131,29 @@ fn main() {
         walls.push(wall);
     }
     println!("speedup with 2 jobs: {:.2}x", walls[0] / walls[1]);
-    let grades = std::fs::read_to_string(scratch.path().join("out-2/grades.csv")).expect("grades.csv");
-    let hung = grades.lines().skip(1).filter(|row| row.split(',').any(|cell| cell == "timeout")).count();
-    println!("{hung} of the {size} had tests stopped at their time limit (5 s, 10 s for race tests)");
+    let cpu_before = busy_cpu_seconds();
+    let out = scratch.path().join("out-with-hangs");
+    let wall = run_batch(&with_hangs, &out, 2);
+    let cpu = busy_cpu_seconds() - cpu_before;
+    println!(
+        "with the {} of the corpus's {} that hang among them ({} of the {size} students), 2 jobs: {wall:.1} s, {:.2} CPU s each*",
+        hung.len(),
+        sources.len(),
+        students_with_timeouts(&out).len(),
+        cpu / size as f64
+    );
     println!("load average after: {}", load_average());
+}
+
+/// The students of a batch's output with a test stopped at its time limit.
+fn students_with_timeouts(out: &Path) -> Vec<String> {
+    let grades = std::fs::read_to_string(out.join("grades.csv")).expect("grades.csv");
+    grades
+        .lines()
+        .skip(1)
+        .filter(|row| row.split(',').any(|cell| cell == "timeout"))
+        .filter_map(|row| row.split(',').next().map(str::to_string))
+        .collect()
 }
 
 /// Every kind of test but race-stress.
@@ -169,13 +202,8 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".to_string())
 }
 
-/// Copies of every `parallel_sum` submission in the corpus and the reference,
-/// in turn, each with a comment of its own.
-fn make_class(repo: &Path, class: &Path, size: usize) {
-    let corpus = repo.join("tests/corpus/parallel_sum");
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(&corpus).expect("the corpus").map(|entry| entry.expect("entry").path()).collect();
-    sources.push(repo.join("assignments/parallel_sum/reference.rs"));
-    sources.sort();
+/// `size` students: copies of `sources` in turn, each with a comment of its own.
+fn make_class(sources: &[PathBuf], class: &Path, size: usize) {
     for index in 0..size {
         let source = &sources[index % sources.len()];
         let student = class.join(format!("student{index:03}"));

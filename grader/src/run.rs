@@ -4,6 +4,9 @@
 //! Tests run several at a time: most of a test's life is process start-up or,
 //! for a deadlocked submission, waiting for its timeout, so overlapping them
 //! keeps a grading short without making any test's verdict depend on another.
+//! A test still running after a second only waits for its time limit, so it
+//! stops counting against the tests at once: a deadlocked submission's
+//! timeouts overlap, and a batch starts the next student beside them.
 //! A hang, panic or crash costs the test it happened in and nothing else. Each
 //! test gets its input on stdin and answers on file descriptor 3; the expected
 //! answer stays here. This module only runs tests and decodes what came back;
