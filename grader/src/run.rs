@@ -113,9 +113,11 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
             if let Ok(mut lanes) = lanes.lock() {
                 lanes.push(Arc::clone(&lane));
             }
-            let ended = ended.clone();
+            // Told when the lane ends, even by a panic (which the scope then passes on).
+            let guard = Ended(ended.clone());
             let (next, outcomes) = (&next, &outcomes);
             scope.spawn(move || {
+                let _guard = guard;
                 while !lane.replaced.load(Ordering::SeqCst) {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     if index >= plan.len() {
@@ -128,7 +130,6 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
                         *slot = Some(outcome);
                     }
                 }
-                let _ = ended.send(());
             });
         };
         let first = settings.at_once.min(plan.len());
@@ -171,6 +172,15 @@ pub fn run_tests(plan: &[PlannedTest], settings: &RunSettings) -> Vec<Outcome> {
             })
         })
         .collect()
+}
+
+/// Tells the grading that a lane has ended, when dropped.
+struct Ended(mpsc::Sender<()>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
 }
 
 /// A thread running tests one after another.
