@@ -19,7 +19,7 @@ use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::unix::Rlimits;
+use super::unix::{Limit, Rlimits};
 
 /// One process to start.
 pub struct Spawn<'a> {
@@ -37,8 +37,6 @@ pub struct Spawn<'a> {
     pub traced: bool,
 }
 
-/// The most resource limits a child sets.
-const LIMITS: usize = 4;
 /// The child's stack: it only makes system calls.
 const STACK_BYTES: usize = 64 * 1024;
 
@@ -49,7 +47,7 @@ struct Context {
     envp: *const *const libc::c_char,
     cwd: *const libc::c_char,
     fds: [RawFd; 4],
-    limits: [(libc::__rlimit_resource_t, libc::rlimit); LIMITS],
+    limits: *const Limit,
     limit_count: usize,
     traced: bool,
     /// Written by the child when a step fails: its errno.
@@ -71,32 +69,15 @@ pub fn spawn(spawn: &Spawn) -> io::Result<i32> {
     let argv = pointers(&argv_strings);
     let envp = pointers(&env_strings);
     let cwd = c_string(spawn.cwd.as_os_str())?;
-    let mut limits = [(0, libc::rlimit { rlim_cur: 0, rlim_max: 0 }); LIMITS];
-    let mut limit_count = 0;
-    let mut limit = |resource, soft: u64, hard: u64| {
-        limits[limit_count] = (resource, libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t });
-        limit_count += 1;
-    };
-    limit(libc::RLIMIT_CORE, 0, 0);
-    if let Some(bytes) = spawn.rlimits.address_space {
-        limit(libc::RLIMIT_AS, bytes, bytes);
-    }
-    if let Some(secs) = spawn.rlimits.cpu_secs {
-        // SIGXCPU at the limit, which names it; with the hard limit equal,
-        // the kernel sends SIGKILL instead, which names nothing.
-        limit(libc::RLIMIT_CPU, secs, secs.saturating_add(1));
-    }
-    if let Some(bytes) = spawn.rlimits.file_bytes {
-        limit(libc::RLIMIT_FSIZE, bytes, bytes);
-    }
+    let limits = spawn.rlimits.limits();
     let mut context = Context {
         program: program.as_ptr(),
         argv: argv.as_ptr(),
         envp: envp.as_ptr(),
         cwd: cwd.as_ptr(),
         fds: spawn.fds.map(|fd| fd.unwrap_or(-1)),
-        limits,
-        limit_count,
+        limits: limits.as_ptr(),
+        limit_count: limits.len(),
         traced: spawn.traced,
         error: 0,
     };
@@ -107,8 +88,8 @@ pub fn spawn(spawn: &Spawn) -> io::Result<i32> {
     let top = (top as usize & !15) as *mut libc::c_void;
     // SAFETY: all signals are blocked in this thread across the clone, so no
     // handler of the supervisor's runs on the child's shared memory; the
-    // child unblocks them just before execve. `context`, the strings it
-    // points to and the stack live until clone returns, which with
+    // child unblocks them just before execve. `context`, the strings and
+    // limits it points to and the stack live until clone returns, which with
     // CLONE_VFORK is after the child's execve or _exit.
     let (pid, error) = unsafe {
         let mut all: libc::sigset_t = std::mem::zeroed();
@@ -155,7 +136,7 @@ extern "C" fn child(context: *mut libc::c_void) -> libc::c_int {
         if libc::setpgid(0, 0) == -1 {
             fail(context);
         }
-        for (resource, limit) in &context.limits[..context.limit_count] {
+        for (resource, limit) in std::slice::from_raw_parts(context.limits, context.limit_count) {
             if libc::setrlimit(*resource, limit) == -1 {
                 fail(context);
             }
@@ -224,6 +205,20 @@ mod tests {
         status
     }
 
+    /// `program` in `cwd` with nothing else: no arguments, environment,
+    /// descriptors or limits beyond no core dumps.
+    fn bare<'a>(program: &'a str, cwd: &'a str) -> Spawn<'a> {
+        Spawn {
+            program: Path::new(program),
+            args: &[],
+            env: &[],
+            cwd: Path::new(cwd),
+            fds: [None; 4],
+            rlimits: Rlimits::default(),
+            traced: false,
+        }
+    }
+
     #[test]
     fn a_child_gets_its_arguments_environment_folder_descriptors_and_limits() {
         let (mut out, out_writer) = std::io::pipe().unwrap();
@@ -258,27 +253,9 @@ mod tests {
 
     #[test]
     fn a_program_that_cannot_run_is_an_error_not_a_child() {
-        let error = spawn(&Spawn {
-            program: Path::new("/nonexistent/program"),
-            args: &[],
-            env: &[],
-            cwd: Path::new("/"),
-            fds: [None; 4],
-            rlimits: Rlimits::default(),
-            traced: false,
-        })
-        .unwrap_err();
+        let error = spawn(&bare("/nonexistent/program", "/")).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
-        let error = spawn(&Spawn {
-            program: Path::new("/bin/true"),
-            args: &[],
-            env: &[],
-            cwd: Path::new("/nonexistent/folder"),
-            fds: [None; 4],
-            rlimits: Rlimits::default(),
-            traced: false,
-        })
-        .unwrap_err();
+        let error = spawn(&bare("/bin/true", "/nonexistent/folder")).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
     }
 
@@ -286,16 +263,7 @@ mod tests {
     fn sigpipe_is_the_default_again_in_the_child() {
         let (mut out, out_writer) = std::io::pipe().unwrap();
         let args = ["-c".to_string(), "grep SigIgn /proc/self/status".to_string()];
-        let pid = spawn(&Spawn {
-            program: Path::new("/bin/sh"),
-            args: &args,
-            env: &[],
-            cwd: Path::new("/"),
-            fds: [None, Some(out_writer.as_raw_fd()), None, None],
-            rlimits: Rlimits::default(),
-            traced: false,
-        })
-        .unwrap();
+        let pid = spawn(&Spawn { args: &args, fds: [None, Some(out_writer.as_raw_fd()), None, None], ..bare("/bin/sh", "/") }).unwrap();
         drop(out_writer);
         let mut text = String::new();
         out.read_to_string(&mut text).unwrap();

@@ -103,31 +103,43 @@ pub struct Rlimits {
     pub user: Option<u32>,
 }
 
+/// One resource limit a child sets on itself.
+pub type Limit = (libc::__rlimit_resource_t, libc::rlimit);
+
+impl Rlimits {
+    /// The limits a child sets, no core dumps first; made before fork or
+    /// clone, so the child only walks the list.
+    pub fn limits(&self) -> Vec<Limit> {
+        let limit = |resource, soft: u64, hard: u64| {
+            (resource, libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t })
+        };
+        let mut limits = vec![limit(libc::RLIMIT_CORE, 0, 0)];
+        if let Some(bytes) = self.address_space {
+            limits.push(limit(libc::RLIMIT_AS, bytes, bytes));
+        }
+        if let Some(secs) = self.cpu_secs {
+            // SIGXCPU at the limit, which names it; with the hard limit
+            // equal, the kernel sends SIGKILL instead, which names nothing.
+            limits.push(limit(libc::RLIMIT_CPU, secs, secs.saturating_add(1)));
+        }
+        if let Some(bytes) = self.file_bytes {
+            limits.push(limit(libc::RLIMIT_FSIZE, bytes, bytes));
+        }
+        limits
+    }
+}
+
 /// Sets `rlimits` (and no core dumps) in the child, joins the control groups
 /// whose `cgroup.procs` are open as `cgroup_fds`, then becomes `rlimits.user`.
 pub fn confine_child(command: &mut Command, rlimits: Rlimits, cgroup_fds: Vec<i32>) {
+    let limits = rlimits.limits();
     // SAFETY: only async-signal-safe calls (setrlimit, write) between fork and exec.
     unsafe {
         command.pre_exec(move || {
-            let set_both = |resource, soft: u64, hard: u64| {
-                let limit = libc::rlimit { rlim_cur: soft as libc::rlim_t, rlim_max: hard as libc::rlim_t };
-                if libc::setrlimit(resource, &limit) == -1 {
+            for (resource, limit) in &limits {
+                if libc::setrlimit(*resource, limit) == -1 {
                     return Err(std::io::Error::last_os_error());
                 }
-                Ok(())
-            };
-            let set = |resource, value: u64| set_both(resource, value, value);
-            set(libc::RLIMIT_CORE, 0)?;
-            if let Some(bytes) = rlimits.address_space {
-                set(libc::RLIMIT_AS, bytes)?;
-            }
-            if let Some(secs) = rlimits.cpu_secs {
-                // SIGXCPU at the limit, which names it; with the hard limit
-                // equal, the kernel sends SIGKILL instead, which names nothing.
-                set_both(libc::RLIMIT_CPU, secs, secs.saturating_add(1))?;
-            }
-            if let Some(bytes) = rlimits.file_bytes {
-                set(libc::RLIMIT_FSIZE, bytes)?;
             }
             super::cgroup::join_in_child(&cgroup_fds)?;
             if let Some(user) = rlimits.user {
