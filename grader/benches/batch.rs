@@ -54,7 +54,9 @@ fn main() {
     println!("{cores} cores; load average before: {}", load_average());
     println!();
     println!("{:<44} {:>9} {:>9} {:>9}", "one submission, median of runs", "wall s", "CPU s", "CPU s*");
-    let peer = |name: &str, mut run: Box<dyn FnMut(usize) -> Command>| {
+    // Each line's median wall and machine CPU, for the ratios below.
+    let mut singles: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
+    let mut peer = |name: &str, mut run: Box<dyn FnMut(usize) -> Command>| {
         let mut walls = Vec::new();
         let mut cpus = Vec::new();
         let mut machine = Vec::new();
@@ -72,7 +74,9 @@ fn main() {
             }
             assert!(output.status.code().is_some_and(|code| code <= 1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
         }
-        println!("{name:<44} {:>9.2} {:>9.2} {:>9.2}", median(walls), median(cpus), median(machine));
+        let (wall, machine) = (median(walls), median(machine));
+        println!("{name:<44} {wall:>9.2} {:>9.2} {machine:>9.2}", median(cpus));
+        singles.insert(name.to_string(), (wall, machine));
     };
     let bare = scratch.path().join("bare");
     std::fs::create_dir_all(&bare).expect("a folder");
@@ -113,6 +117,18 @@ fn main() {
         );
     }
     println!("(CPU s: the command and every process it waited for, counted by the grader's own meter; CPU s*: the whole machine's busy time meanwhile)");
+    println!(
+        "grader grade against rustc -O: {:.1}x the CPU*, {:.1}x the wall time",
+        singles["grader grade, warm"].1 / singles["rustc -O of the reference alone"].1,
+        singles["grader grade, warm"].0 / singles["rustc -O of the reference alone"].0
+    );
+    let tests = tests_in_grading(&reference);
+    let per_test = cost_of_one_test(repo, scratch.path(), &reference);
+    println!(
+        "one more test in a grading: {:.2} ms CPU*; the {tests} tests of a parallel_sum grading: {:.2} CPU s* before any work of their own",
+        per_test * 1000.0,
+        per_test * tests as f64
+    );
 
     println!();
     println!("{size} parallel_sum submissions");
@@ -154,6 +170,61 @@ fn students_with_timeouts(out: &Path) -> Vec<String> {
         .filter(|row| row.split(',').any(|cell| cell == "timeout"))
         .filter_map(|row| row.split(',').next().map(str::to_string))
         .collect()
+}
+
+/// How many tests a grading of `reference` runs.
+fn tests_in_grading(reference: &Path) -> usize {
+    let output = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["grade", "parallel_sum"])
+        .arg(reference)
+        .args(["--format", "json", "--seed", "1"])
+        .output()
+        .expect("grader runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    report["tests"].as_array().expect("the report's tests").len()
+}
+
+/// The machine CPU seconds one more test adds to a grading, whatever the
+/// test does: the reference graded under two assignments alike but for their
+/// thread counts (1 against 41), each test summing 4 numbers on one thread.
+/// Both build the same code, so the difference is the 40 tests' processes,
+/// their supervision and their reports.
+fn cost_of_one_test(repo: &Path, scratch: &Path, reference: &Path) -> f64 {
+    const MORE: usize = 40;
+    let mut medians = Vec::new();
+    for counts in [1, 1 + MORE] {
+        let folder = scratch.join(format!("tiny-{counts}"));
+        let assignment = folder.join("tiny");
+        copy_folder(&repo.join("assignments/parallel_sum"), &assignment);
+        let thread_counts: Vec<String> = (1..=counts).map(|count| count.to_string()).collect();
+        let spec = format!(
+            "title: One small test per thread count\nsignature: \"fn parallel_sum(data: &[u64], chunks: usize) -> u64\"\n\
+             threads: {{count: chunks, shared: data, at_most: given, label: threads}}\nthread_counts: [{}]\n\
+             limits:\n  timeout_secs: 5\ngroups:\n  - kind: correctness\n    visibility: hidden\n    points: 10\n    cases:\n\
+             \x20     - name: tiny\n        across_thread_counts: true\n        hint: \"Sum four numbers.\"\n        covers: []\n\
+             \x20       args:\n          data: {{vec: {{len: 4, of: {{int: [0, 100]}}}}}}\n          chunks: 1\n",
+            thread_counts.join(", ")
+        );
+        std::fs::write(assignment.join("assignment.yaml"), spec).expect("assignment.yaml");
+        let mut machine = Vec::new();
+        for run in 0..=SINGLE_RUNS {
+            let busy_before = busy_cpu_seconds();
+            let output = Command::new(env!("CARGO_BIN_EXE_grader"))
+                .args(["grade", "tiny"])
+                .arg(reference)
+                .arg("--assignments")
+                .arg(&folder)
+                .args(["--format", "json", "--seed", "1"])
+                .output()
+                .expect("grader runs");
+            assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+            if run > 0 {
+                machine.push(busy_cpu_seconds() - busy_before);
+            }
+        }
+        medians.push(median(machine));
+    }
+    (medians[1] - medians[0]) / MORE as f64
 }
 
 /// Every kind of test but race-stress.

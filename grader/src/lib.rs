@@ -90,7 +90,9 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
         || (assignment.spec.groups.iter().any(|group| group.kind == assignment::Kind::Race && !group.cases.is_empty())
             && (options.only.is_empty() || options.only.contains(&assignment::Kind::Race)));
     let plan_tests = || -> Result<Vec<plan::PlannedTest>> {
+        let planning = Instant::now();
         let plan = planned(assignment, seed, options)?;
+        tracing::debug!(ms = planning.elapsed().as_millis() as u64, "planned");
         match replay {
             Some(replay) => only_replayed(plan, replay),
             None => Ok(plan),
