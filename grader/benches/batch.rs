@@ -54,45 +54,21 @@ fn main() {
     println!("{cores} cores; load average before: {}", load_average());
     println!();
     println!("{:<44} {:>9} {:>9} {:>9}", "one submission, median of runs", "wall s", "CPU s", "CPU s*");
-    // Each line's median wall and machine CPU, for the ratios below.
-    let mut singles: std::collections::HashMap<String, (f64, f64)> = std::collections::HashMap::new();
-    let mut peer = |name: &str, mut run: Box<dyn FnMut(usize) -> Command>| {
-        let mut walls = Vec::new();
-        let mut cpus = Vec::new();
-        let mut machine = Vec::new();
-        for index in 0..=SINGLE_RUNS {
-            let mut command = run(index);
-            let cpu_before = grader::process::cpu_used().as_secs_f64();
-            let busy_before = busy_cpu_seconds();
-            let started = Instant::now();
-            let output = command.output().expect("the command runs");
-            // The first run warms what it uses and is not counted.
-            if index > 0 {
-                walls.push(started.elapsed().as_secs_f64());
-                cpus.push(grader::process::cpu_used().as_secs_f64() - cpu_before);
-                machine.push(busy_cpu_seconds() - busy_before);
-            }
-            assert!(output.status.code().is_some_and(|code| code <= 1), "{name}: {}", String::from_utf8_lossy(&output.stderr));
-        }
-        let (wall, machine) = (median(walls), median(machine));
-        println!("{name:<44} {wall:>9.2} {:>9.2} {machine:>9.2}", median(cpus));
-        singles.insert(name.to_string(), (wall, machine));
-    };
     let bare = scratch.path().join("bare");
     std::fs::create_dir_all(&bare).expect("a folder");
     let reference_for_bare = reference.clone();
-    peer(
+    let bare_compile = peer(
         "rustc -O of the reference alone",
-        Box::new(move |_| {
+        move |_| {
             let mut command = Command::new("rustc");
             command.args(["--edition", "2024", "-O", "-o"]).arg(bare.join("main")).arg(&reference_for_bare);
             command
-        }),
+        },
     );
     let project = exercism_project(repo, scratch.path());
     peer(
         "cargo test --release, the example only",
-        Box::new(move |index| {
+        move |index| {
             // A new comment each time, as a new submission would be.
             let main = project.join("src/main.rs");
             let text = std::fs::read_to_string(&main).expect("main.rs");
@@ -100,27 +76,29 @@ fn main() {
             let mut command = Command::new("cargo");
             command.args(["test", "--release", "--quiet", "--offline"]).current_dir(&project);
             command
-        }),
+        },
     );
+    let mut gradings = Vec::new();
     for (name, only) in [("grader grade, warm", None), ("grader grade, warm, without race tests", Some(WITHOUT_RACE))] {
         let reference = reference.clone();
-        peer(
+        let grading = peer(
             name,
-            Box::new(move |index| {
+            move |index| {
                 let mut command = Command::new(env!("CARGO_BIN_EXE_grader"));
                 command.args(["grade", "parallel_sum"]).arg(&reference).args(["--format", "json", "--seed", &index.to_string()]);
                 if let Some(only) = only {
                     command.args(["--only", only]);
                 }
                 command
-            }),
+            },
         );
+        gradings.push(grading);
     }
     println!("(CPU s: the command and every process it waited for, counted by the grader's own meter; CPU s*: the whole machine's busy time meanwhile)");
     println!(
         "grader grade against rustc -O: {:.1}x the CPU*, {:.1}x the wall time",
-        singles["grader grade, warm"].1 / singles["rustc -O of the reference alone"].1,
-        singles["grader grade, warm"].0 / singles["rustc -O of the reference alone"].0
+        gradings[0].machine / bare_compile.machine,
+        gradings[0].wall / bare_compile.wall
     );
     let tests = tests_in_grading(&reference);
     let per_test = cost_of_one_test(repo, scratch.path(), &reference);
@@ -191,7 +169,7 @@ fn tests_in_grading(reference: &Path) -> usize {
 /// their supervision and their reports.
 fn cost_of_one_test(repo: &Path, scratch: &Path, reference: &Path) -> f64 {
     const MORE: usize = 40;
-    let mut medians = Vec::new();
+    let mut machine = Vec::new();
     for counts in [1, 1 + MORE] {
         let folder = scratch.join(format!("tiny-{counts}"));
         let assignment = folder.join("tiny");
@@ -206,25 +184,53 @@ fn cost_of_one_test(repo: &Path, scratch: &Path, reference: &Path) -> f64 {
             thread_counts.join(", ")
         );
         std::fs::write(assignment.join("assignment.yaml"), spec).expect("assignment.yaml");
-        let mut machine = Vec::new();
-        for run in 0..=SINGLE_RUNS {
-            let busy_before = busy_cpu_seconds();
-            let output = Command::new(env!("CARGO_BIN_EXE_grader"))
-                .args(["grade", "tiny"])
-                .arg(reference)
-                .arg("--assignments")
-                .arg(&folder)
-                .args(["--format", "json", "--seed", "1"])
-                .output()
-                .expect("grader runs");
-            assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-            if run > 0 {
-                machine.push(busy_cpu_seconds() - busy_before);
-            }
-        }
-        medians.push(median(machine));
+        // Full marks, exit code 0: every test ran to its end.
+        let measured = medians(&format!("{counts} tiny tests"), 0, |_| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_grader"));
+            command.args(["grade", "tiny"]).arg(reference).arg("--assignments").arg(&folder).args(["--format", "json", "--seed", "1"]);
+            command
+        });
+        machine.push(measured.machine);
     }
-    (medians[1] - medians[0]) / MORE as f64
+    (machine[1] - machine[0]) / MORE as f64
+}
+
+/// The medians of one command's runs: wall seconds, its own CPU seconds and
+/// the whole machine's busy seconds meanwhile.
+struct Medians {
+    wall: f64,
+    cpu: f64,
+    machine: f64,
+}
+
+/// Runs `run(index)` `SINGLE_RUNS` times after one that warms what it uses
+/// and is not counted; each run must exit with at most `worst_code`.
+fn medians(name: &str, worst_code: i32, mut run: impl FnMut(usize) -> Command) -> Medians {
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    let mut machine = Vec::new();
+    for index in 0..=SINGLE_RUNS {
+        let mut command = run(index);
+        let cpu_before = grader::process::cpu_used().as_secs_f64();
+        let busy_before = busy_cpu_seconds();
+        let started = Instant::now();
+        let output = command.output().expect("the command runs");
+        if index > 0 {
+            walls.push(started.elapsed().as_secs_f64());
+            cpus.push(grader::process::cpu_used().as_secs_f64() - cpu_before);
+            machine.push(busy_cpu_seconds() - busy_before);
+        }
+        assert!(output.status.code().is_some_and(|code| code <= worst_code), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    Medians { wall: median(walls), cpu: median(cpus), machine: median(machine) }
+}
+
+/// One line of the single-submission table: `run`'s medians, exit codes 0
+/// (passed) or 1 (points lost) accepted.
+fn peer(name: &str, run: impl FnMut(usize) -> Command) -> Medians {
+    let measured = medians(name, 1, run);
+    println!("{name:<44} {:>9.2} {:>9.2} {:>9.2}", measured.wall, measured.cpu, measured.machine);
+    measured
 }
 
 /// Every kind of test but race-stress.
