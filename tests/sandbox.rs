@@ -218,6 +218,27 @@ fn processes_started_by_a_test_do_not_outlive_its_timeout() {
     assert!(survivors.is_empty(), "processes outlived the timeout: {survivors:?}");
 }
 
+/// A test that stops or kills the process that forked it (the harness's
+/// fork server) costs nothing: every test still passes, and the grading
+/// does not wait a server's silence out more than once.
+#[test]
+fn a_test_that_stops_or_kills_its_parent_costs_nothing() {
+    if !sandbox_available() {
+        return;
+    }
+    let source = std::fs::read_to_string(hostile("signal_the_parent")).expect("the hostile file is readable");
+    for signal in ["STOP", "KILL"] {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let submission = dir.path().join("signal_the_parent.rs");
+        std::fs::write(&submission, source.replace("SIGNAL_NAME", signal)).expect("the copy is written");
+        let graded = grade(&submission, &json(&["--only", "example,correctness"]), &[]);
+        let outcomes = outcomes(&graded);
+        assert!(outcomes.len() > 10, "{signal}: {outcomes:?}");
+        assert!(outcomes.iter().all(|(status, _)| status == "passed"), "{signal}: {outcomes:?}");
+        assert!(graded.elapsed < Duration::from_secs(30), "{signal}: grading took {:?}", graded.elapsed);
+    }
+}
+
 fn processes_with_argument(argument: &str) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     entries

@@ -328,6 +328,7 @@ impl Compiler<'_> {
             output_limit: None,
             channel_bytes: None,
             trace: true,
+            fork_server: false,
             tasks: Some(BUILD_TASKS),
             address_space: self.address_space,
             cpu_secs: None,

@@ -58,6 +58,7 @@ const HARNESS: CrateSources = CrateSources {
     files: &[
         ("lib.rs", include_str!("../../harness/src/lib.rs")),
         ("race.rs", include_str!("../../harness/src/race.rs")),
+        ("zygote.rs", include_str!("../../harness/src/zygote.rs")),
     ],
 };
 

@@ -284,7 +284,8 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
     // Real-thread repetitions start thousands of threads to check answers
     // only; every other test's threads are counted.
     let trace = invocation.mode != Mode::Repeat;
-    let job = test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace);
+    // Every test of a harness is forked from one copy of it started once.
+    let job = Job { fork_server: true, ..test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace) };
     let mut input = Vec::with_capacity(invocation.input.len() + 1);
     invocation.mode.put(&mut input);
     input.extend_from_slice(&invocation.input);
@@ -313,6 +314,7 @@ fn test_job(settings: &RunSettings, program: &Path, timeout: Duration, channel_b
         output_limit: Some(limits.output_limit),
         channel_bytes,
         trace,
+        fork_server: false,
         tasks: Some(limits.tasks),
         address_space: limits.address_space,
         cpu_secs: Some(limits.cpu_secs),

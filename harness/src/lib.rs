@@ -4,7 +4,8 @@
 //! generated `__grader_probe` module appended that knows the assignment's
 //! function, and links it with this crate through a `main` of one line that
 //! calls [`run`] with the probe's two functions. One run is one test, in its
-//! own process, started by the grader's supervisor. Its stdin says what to do
+//! own process, started by the grader's supervisor, or forked for it by
+//! this same program started once as a fork server (zygote.rs). Its stdin says what to do
 //! (a [`Mode`], then that mode's input):
 //!
 //! - call: decode the arguments, call the student's function once, and write
@@ -21,6 +22,7 @@
 //! observes from outside.
 
 mod race;
+mod zygote;
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -59,6 +61,10 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// Runs one test: reads its request on stdin, does it, writes the one record
 /// on fd 3, and returns the status the process ends with.
 pub fn run(call: Call, program: Program) -> ExitCode {
+    if zygote::started_as_server() {
+        // Returns in each forked test, set up as if started on its own.
+        zygote::serve();
+    }
     let Some(mut channel) = result_channel() else {
         eprintln!("the harness is started by the grader, which gives it a result channel on fd 3");
         return ExitCode::from(2);

@@ -6,7 +6,9 @@
 //! budget for the whole grading ([`cgroup`]), where a small trusted
 //! supervisor ([`supervisor`], the grader's own binary) starts each of them,
 //! traces it from outside ([`trace`]) and reports back over a channel only
-//! the grader reads ([`protocol`]). The grader's own tools (cargo building
+//! the grader reads ([`protocol`]). A grading's tests are forked from one
+//! copy of their harness program, started once ([`fork_server`]), which
+//! saves each the cost of starting a program. The grader's own tools (cargo building
 //! shuttle once) run through [`run_with_timeout`].
 //!
 //! Modelled on how nextest runs tests: each child leads its own process group;
@@ -32,6 +34,7 @@
 //! is: it needs evidence the grader checks itself.
 
 mod cgroup;
+mod fork_server;
 pub mod protocol;
 mod sandbox;
 mod spawn;

@@ -40,6 +40,10 @@ pub struct Job {
     /// the supervisor, which a job that starts thousands of threads to no
     /// verdict's benefit is spared.
     pub trace: bool,
+    /// The program is a test harness that can serve as a fork server: start
+    /// it once and fork each such job from it (see `fork_server`).
+    #[serde(default)]
+    pub fork_server: bool,
     /// Threads and processes alive at once; one more stops a traced job.
     pub tasks: Option<u64>,
     pub address_space: Option<u64>,

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use super::protocol::{self, Request, Response};
-use super::trace;
+use super::{fork_server, trace};
 
 /// The hidden subcommand that starts the supervisor.
 pub const COMMAND: &str = "__supervise";
@@ -60,7 +60,10 @@ pub fn main() -> ExitCode {
                 send(&output, &Response::Exported { id, result: export(&from, &to, max_bytes) }, &[]);
             }
             // The grader closed the channel: the grading is over.
-            Ok(None) => return ExitCode::SUCCESS,
+            Ok(None) => {
+                fork_server::end_all();
+                return ExitCode::SUCCESS;
+            }
             Err(error) => {
                 eprintln!("supervisor: {error}");
                 return ExitCode::from(2);

@@ -23,6 +23,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::protocol::{Job, Ran, Tasks};
+use super::fork_server;
 use super::spawn::{self, Spawn};
 use super::{Captured, Exit, GRACE, LimitHit, read_bounded, unix};
 
@@ -134,9 +135,25 @@ struct Started {
     stderr: std::io::PipeReader,
     channel: Option<std::io::PipeReader>,
     at: Instant,
+    /// Forked by a fork server and seized, rather than started with
+    /// `PTRACE_TRACEME` (or untraced).
+    seized: bool,
 }
 
 fn start(job: &Job, traced: bool) -> std::io::Result<Started> {
+    if fork_server::wanted(job)
+        && let Ok(started) = start_with(job, traced, true)
+    {
+        return Ok(started);
+    }
+    // Pipes of its own: a server that failed may still have forked a child
+    // holding the first ones, which then reads an empty case and ends.
+    start_with(job, traced, false)
+}
+
+/// Starts `job`, forked by its program's fork server when `forked` (an
+/// error then if the server cannot), or started afresh.
+fn start_with(job: &Job, traced: bool, forked: bool) -> std::io::Result<Started> {
     let (stdin_reader, stdin) = std::io::pipe()?;
     let (stdout, stdout_writer) = std::io::pipe()?;
     let (stderr, stderr_writer) = std::io::pipe()?;
@@ -147,28 +164,31 @@ fn start(job: &Job, traced: bool) -> std::io::Result<Started> {
         file_bytes: job.file_bytes,
         user: None,
     };
+    let fds = [
+        Some(stdin_reader.as_raw_fd()),
+        Some(stdout_writer.as_raw_fd()),
+        Some(stderr_writer.as_raw_fd()),
+        channel.as_ref().map(|(_, writer)| writer.as_raw_fd()),
+    ];
     let at = Instant::now();
-    let pid = spawn::spawn(&Spawn {
-        program: &job.program,
-        args: &job.args,
-        env: &job.env,
-        cwd: &job.cwd,
-        fds: [
-            Some(stdin_reader.as_raw_fd()),
-            Some(stdout_writer.as_raw_fd()),
-            Some(stderr_writer.as_raw_fd()),
-            channel.as_ref().map(|(_, writer)| writer.as_raw_fd()),
-        ],
-        rlimits,
-        traced,
-    })?;
+    let pid = if forked {
+        let [Some(stdin), Some(stdout), Some(stderr), Some(channel)] = fds else {
+            return Err(std::io::Error::other("a forked job needs a result channel"));
+        };
+        // A job that is not counted is still seized, to wait for it, but
+        // without the events that would stop it at each thread.
+        let options = if traced { OPTIONS } else { libc::PTRACE_O_EXITKILL };
+        fork_server::start(job, [stdin, stdout, stderr, channel], rlimits, options)?
+    } else {
+        spawn::spawn(&Spawn { program: &job.program, args: &job.args, env: &job.env, cwd: &job.cwd, fds, rlimits, traced })?
+    };
     // The parent's copies of the child's ends close here, so each stream
     // ends when the job's processes have closed theirs.
-    Ok(Started { pid, stdin, stdout, stderr, channel: channel.map(|(reader, _writer)| reader), at })
+    Ok(Started { pid, stdin, stdout, stderr, channel: channel.map(|(reader, _writer)| reader), at, seized: forked })
 }
 
 fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished {
-    let Started { pid, stdin: mut input, stdout, stderr, channel, at } = started;
+    let Started { pid, stdin: mut input, stdout, stderr, channel, at, seized } = started;
     let state = Arc::new(JobState::default());
     if let Ok(mut processes) = state.processes.lock() {
         processes.insert(pid);
@@ -207,7 +227,21 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
         })
     };
 
-    let (status, cpu, tasks, left) = if traced { trace(job, pid, &state) } else { wait_untraced(pid, &state) };
+    let (status, cpu, tasks, left) = match (seized, traced) {
+        (false, true) => trace(job, pid, &state, false),
+        (false, false) => wait_untraced(pid, &state),
+        (true, true) => trace(job, pid, &state, true),
+        // Seized only to be waited for: its threads and processes were not
+        // reported, so what it left behind is looked for in its group.
+        (true, false) => {
+            let (status, cpu, _, _) = trace(job, pid, &state, true);
+            let left = unix::group_alive(pid);
+            if left {
+                state.stop(Stop::LeftBehind);
+            }
+            (status, cpu, None, left)
+        }
+    };
     let duration = at.elapsed();
     state.finish();
     let _ = watchdog.join();
@@ -292,14 +326,18 @@ const OPTIONS: libc::c_int = libc::PTRACE_O_TRACECLONE
     | libc::PTRACE_O_TRACEEXEC
     | libc::PTRACE_O_EXITKILL;
 
-/// The tracer's loop: every stop and exit of every task of the job, until none is left.
-fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
+/// The tracer's loop: every stop and exit of every task of the job, until
+/// none is left. A `seized` job was attached with its options already set.
+fn trace(job: &Job, pid: i32, state: &JobState, seized: bool) -> Watched {
     let mut tasks = Tasks { peak: 1, ..Tasks::default() };
     let mut alive: HashSet<i32> = HashSet::from([pid]);
+    // Tasks whose end came before their creator's event: a new thread can
+    // start, run and end while the tracer has yet to read that event.
+    let mut ended_unknown: HashSet<i32> = HashSet::new();
     let mut first_status = None;
     let mut cpu = Duration::ZERO;
     let mut left = false;
-    let mut options_set = false;
+    let mut options_set = seized;
     while !alive.is_empty() {
         let mut status = 0;
         // SAFETY: rusage is plain data the kernel fills in.
@@ -313,7 +351,9 @@ fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
             break;
         }
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
-            alive.remove(&tid);
+            if !alive.remove(&tid) {
+                ended_unknown.insert(tid);
+            }
             let was_process = state.processes.lock().map(|mut processes| processes.remove(&tid)).unwrap_or(false);
             if was_process {
                 cpu += cpu_of(&usage);
@@ -358,15 +398,16 @@ fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
                     libc::ptrace(libc::PTRACE_GETEVENTMSG, tid, 0, &mut new as *mut libc::c_ulong);
                 }
                 let new = new as i32;
+                let ended = ended_unknown.remove(&new);
                 if event == libc::PTRACE_EVENT_CLONE {
                     tasks.threads += 1;
                 } else {
                     tasks.processes += 1;
-                    if let Ok(mut processes) = state.processes.lock() {
+                    if !ended && let Ok(mut processes) = state.processes.lock() {
                         processes.insert(new);
                     }
                 }
-                if alive.insert(new) {
+                if !ended && alive.insert(new) {
                     tasks.peak = tasks.peak.max(alive.len() as u64);
                 }
                 if let Some(cap) = job.tasks
@@ -375,7 +416,8 @@ fn trace(job: &Job, pid: i32, state: &JobState) -> Watched {
                     state.stop(Stop::TaskCap(cap));
                 }
             }
-            libc::PTRACE_EVENT_EXEC => {}
+            // An exec, or under PTRACE_SEIZE a new task's first stop.
+            libc::PTRACE_EVENT_EXEC | libc::PTRACE_EVENT_STOP => {}
             _ => {
                 // A signal on its way to the task. Stop signals are not passed
                 // on (a stopped job would only wait for its timeout), nor the
@@ -418,6 +460,7 @@ mod tests {
             output_limit: Some(1 << 20),
             channel_bytes: Some(1024),
             trace: true,
+            fork_server: false,
             tasks: Some(64),
             address_space: None,
             cpu_secs: Some(10),
