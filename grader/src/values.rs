@@ -254,6 +254,29 @@ pub enum Value {
     Option(Option<Box<Value>>),
 }
 
+/// A list's items, one after another. Integers, the bulk of the large
+/// inputs, take a loop of their own, of their width. (No exact `reserve`:
+/// the arguments that follow would then make the buffer move.)
+fn encode_items(item: &Type, items: &[Value], out: &mut Vec<u8>) {
+    fn ints<const WIDTH: usize>(item: &Type, items: &[Value], out: &mut Vec<u8>) {
+        for value in items {
+            match value {
+                Value::Int(value) => out.extend_from_slice(&value.to_le_bytes()[..WIDTH]),
+                other => other.encode(item, out),
+            }
+        }
+    }
+    match item {
+        Type::Int(int) if int.bytes == 8 => ints::<8>(item, items, out),
+        Type::Int(int) if int.bytes == 4 => ints::<4>(item, items, out),
+        _ => {
+            for value in items {
+                value.encode(item, out);
+            }
+        }
+    }
+}
+
 impl Value {
     pub fn encode(&self, ty: &Type, out: &mut Vec<u8>) {
         match (ty, self) {
@@ -270,15 +293,9 @@ impl Value {
             }
             (Type::List(item), Value::List(items)) => {
                 out.extend_from_slice(&(items.len() as u64).to_le_bytes());
-                for value in items {
-                    value.encode(item, out);
-                }
+                encode_items(item, items, out);
             }
-            (Type::Array(item, _), Value::List(items)) => {
-                for value in items {
-                    value.encode(item, out);
-                }
-            }
+            (Type::Array(item, _), Value::List(items)) => encode_items(item, items, out),
             (Type::Tuple(types), Value::Tuple(values)) => {
                 for (ty, value) in types.iter().zip(values) {
                     value.encode(ty, out);
