@@ -110,11 +110,12 @@ fn fork(job: &Job, fds: [RawFd; 4], limits: &[Limit]) -> io::Result<i32> {
     let key: Key = (job.program.clone(), job.args.clone(), job.env.clone(), job.cwd.clone());
     let mut servers = SERVERS.lock().map_err(|_| io::Error::other("the fork servers' lock is poisoned"))?;
     let servers = servers.get_or_insert_with(HashMap::new);
-    let server = match servers.get(&key) {
-        Some(Some(server)) => server,
-        // Its server was stopped or killed before: not again.
-        Some(None) => return Err(io::Error::other("this program's fork server failed")),
-        None => servers.entry(key.clone()).or_insert(Some(launch(job)?)).as_ref().expect("just inserted"),
+    if !servers.contains_key(&key) {
+        servers.insert(key.clone(), Some(launch(job)?));
+    }
+    // None: its server was stopped or killed before, so not again.
+    let Some(Some(server)) = servers.get(&key) else {
+        return Err(io::Error::other("this program's fork server failed"));
     };
     match request(server, fds, limits) {
         Ok(answer) if answer > 0 => Ok(answer),

@@ -228,18 +228,13 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
     };
 
     let (status, cpu, tasks, left) = match (seized, traced) {
-        (false, true) => trace(job, pid, &state, false),
+        (_, true) => trace(job, pid, &state, seized),
         (false, false) => wait_untraced(pid, &state),
-        (true, true) => trace(job, pid, &state, true),
         // Seized only to be waited for: its threads and processes were not
         // reported, so what it left behind is looked for in its group.
         (true, false) => {
             let (status, cpu, _, _) = trace(job, pid, &state, true);
-            let left = unix::group_alive(pid);
-            if left {
-                state.stop(Stop::LeftBehind);
-            }
-            (status, cpu, None, left)
+            (status, cpu, None, left_in_group(pid, &state))
         }
     };
     let duration = at.elapsed();
@@ -307,12 +302,18 @@ fn wait_untraced(pid: i32, state: &JobState) -> Watched {
     if let Ok(mut processes) = state.processes.lock() {
         processes.clear();
     }
+    let status = (waited == pid).then_some(status);
+    (status, cpu_of(&usage), None, left_in_group(pid, state))
+}
+
+/// Whether processes of the job's group outlived its first process, which
+/// has ended; they are stopped.
+fn left_in_group(pid: i32, state: &JobState) -> bool {
     let left = unix::group_alive(pid);
     if left {
         state.stop(Stop::LeftBehind);
     }
-    let status = (waited == pid).then_some(status);
-    (status, cpu_of(&usage), None, left)
+    left
 }
 
 fn cpu_of(usage: &libc::rusage) -> Duration {
