@@ -543,3 +543,55 @@ fn hung_tests_wait_out_their_limit_side_by_side() {
     let took: u64 = hung["duration_ms"].parse().unwrap();
     assert!(took < 18_000, "{timeouts} hung tests took {took} ms");
 }
+
+/// The worker_pool reference, but every call fails unless its test runs on
+/// exactly `cpus` CPUs.
+fn needs_cpus(cpus: usize) -> String {
+    let reference = std::fs::read_to_string(repo().join("assignments/worker_pool/reference.rs")).unwrap();
+    let renamed = reference.replacen("fn worker_pool(", "fn pool_of_workers(", 1);
+    assert_ne!(renamed, reference, "the reference's function is where this test expects it");
+    format!(
+        "{renamed}\nfn worker_pool(jobs: Vec<u32>, workers: usize) -> Vec<(u32, u32)> {{\n    \
+         let cpus = std::thread::available_parallelism().map_or(0, |cpus| cpus.get());\n    \
+         assert_eq!(cpus, {cpus}, \"this test runs on {{cpus}} CPUs\");\n    \
+         pool_of_workers(jobs, workers)\n}}\n"
+    )
+}
+
+/// Grades `students`, each a submission that needs the number of CPUs given
+/// beside it, on `jobs` jobs: the batch's stderr and each student's status.
+fn grade_counting_cpus(name: &str, students: &[(&str, usize)], jobs: &str) -> (String, Vec<(String, String)>) {
+    let (class, out) = class_and_out(name, &[]);
+    for (student, cpus) in students {
+        std::fs::write(class.join(format!("{student}.rs")), needs_cpus(*cpus)).unwrap();
+    }
+    let output = grader(&batch_args(&class, &out, &["--jobs", jobs, "--seed", SEED]));
+    let stderr = text(&output.stderr);
+    let statuses = read_grades(&out).into_iter().map(|row| (row["student"].clone(), row["status"].clone())).collect();
+    (stderr, statuses)
+}
+
+#[test]
+fn jobs_are_cpus_and_each_grading_keeps_to_its_own() {
+    let _turn = one_at_a_time();
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    if cores < 2 {
+        eprintln!("one CPU here: every grading runs on it, nothing to tell apart");
+        return;
+    }
+    // `--jobs 1`: the whole batch on one CPU, like `make -j1`.
+    let (stderr, statuses) = grade_counting_cpus("one-cpu", &[("ann", 1), ("ben", 1)], "1");
+    assert!(stderr.contains(&format!("1 at once on 1 of the {cores} CPUs")), "{stderr}");
+    assert_eq!(statuses, [("ann".into(), "full-marks".into()), ("ben".into(), "full-marks".into())], "{stderr}");
+    // Two at once: each grading on a CPU of its own.
+    let (stderr, statuses) = grade_counting_cpus("cpu-each", &[("ann", 1), ("ben", 1)], "2");
+    assert!(stderr.contains("2 at once each on a CPU of its own"), "{stderr}");
+    assert_eq!(statuses, [("ann".into(), "full-marks".into()), ("ben".into(), "full-marks".into())], "{stderr}");
+    // A grading alone has every CPU the jobs allow; the same submission that
+    // needs one CPU then loses its points, so the checks above could fail.
+    let (stderr, statuses) = grade_counting_cpus("alone-on-two", &[("ann", 2)], "2");
+    assert!(stderr.contains("1 at once on "), "{stderr}");
+    assert_eq!(statuses, [("ann".into(), "full-marks".into())], "{stderr}");
+    let (stderr, statuses) = grade_counting_cpus("alone-on-one", &[("ann", 1)], "2");
+    assert_eq!(statuses, [("ann".into(), "points-lost".into())], "{stderr}");
+}

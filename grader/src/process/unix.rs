@@ -150,6 +150,35 @@ pub fn confine_child(command: &mut Command, rlimits: Rlimits, cgroup_fds: Vec<i3
     }
 }
 
+/// The CPUs the calling thread may run on, by number.
+pub fn allowed_cpus() -> std::io::Result<Vec<usize>> {
+    // SAFETY: an all-zero cpu_set_t is the empty set.
+    let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: the kernel fills the set it is given, of the size it is told.
+    if unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut allowed) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: CPU_ISSET reads a bit of the set, within CPU_SETSIZE.
+    Ok((0..libc::CPU_SETSIZE as usize).filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) }).collect())
+}
+
+/// Keeps the calling thread, and every thread and process it starts from now
+/// on, to `cpus`. A process below may widen its own set again; that gains it
+/// nothing but the CPU time it would have had anyway.
+pub fn keep_thread_to(cpus: &[usize]) -> std::io::Result<()> {
+    // SAFETY: an all-zero cpu_set_t is the empty set.
+    let mut kept: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    for &cpu in cpus.iter().filter(|&&cpu| cpu < libc::CPU_SETSIZE as usize) {
+        // SAFETY: CPU_SET writes a bit within CPU_SETSIZE.
+        unsafe { libc::CPU_SET(cpu, &mut kept) };
+    }
+    // SAFETY: sets the calling thread's own CPUs from a set of the size it is told.
+    if unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &kept) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Drops root for `user`: no supplementary groups, its group and its uid, for
 /// good. Only async-signal-safe calls: it runs between fork and exec.
 pub fn become_user(user: u32) -> std::io::Result<()> {
