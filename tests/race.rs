@@ -427,3 +427,42 @@ fn named_scoped_threads_and_poisoned_locks_behave_as_std() {
     // Shuttle's scoped threads took no name.
     passes_every_race_test("parallel_sum", "threads_and_poison.rs");
 }
+
+#[test]
+fn real_thread_race_tests_run_on_every_cpu_and_every_other_test_on_one() {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    if cores < 2 {
+        eprintln!("one CPU here: every test runs on it, nothing to tell apart");
+        return;
+    }
+    // A correct sum, but each call fails unless its process may use exactly one CPU.
+    let source = r#"
+use std::thread;
+fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    let cpus = thread::available_parallelism().map_or(0, |cpus| cpus.get());
+    assert_eq!(cpus, 1, "this test runs on {cpus} CPUs");
+    let size = data.len().div_ceil(chunks.max(1)).max(1);
+    thread::scope(|s| {
+        let handles: Vec<_> = data.chunks(size).map(|c| s.spawn(move || c.iter().sum::<u64>())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+fn main() {
+    let data: Vec<u64> = (1..=1_000_000).collect();
+    println!("parallel sum = {}, expected = 500000500000", parallel_sum(&data, 8));
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.rs");
+    std::fs::write(&path, source).unwrap();
+    let graded = grade_json("parallel_sum", &path, &["--seed", "3"]);
+    let (real, others): (Vec<_>, Vec<_>) =
+        graded.tests().iter().partition(|test| test["name"].as_str().is_some_and(|name| name.contains("-real")));
+    assert!(!real.is_empty() && others.len() > real.len(), "{:?}", graded.report);
+    for test in others {
+        assert_eq!(test["status"], "passed", "{test}");
+    }
+    for test in real {
+        assert_ne!(test["status"], "passed", "{test}");
+    }
+}

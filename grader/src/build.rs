@@ -329,6 +329,8 @@ impl Compiler<'_> {
             channel_bytes: None,
             trace: true,
             fork_server: false,
+            // The ordinary and the race build still run side by side, each on a CPU.
+            one_cpu: true,
             tasks: Some(BUILD_TASKS),
             address_space: self.address_space,
             cpu_secs: None,

@@ -315,6 +315,9 @@ fn test_job(settings: &RunSettings, program: &Path, timeout: Duration, channel_b
         channel_bytes,
         trace,
         fork_server: false,
+        // Real-thread repetitions, the untraced tests, run on every CPU: they
+        // are there for threads that truly run at the same time.
+        one_cpu: trace,
         tasks: Some(limits.tasks),
         address_space: limits.address_space,
         cpu_secs: Some(limits.cpu_secs),

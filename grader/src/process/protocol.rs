@@ -44,6 +44,12 @@ pub struct Job {
     /// it once and fork each such job from it (see `fork_server`).
     #[serde(default)]
     pub fork_server: bool,
+    /// Run the job and every thread it starts on one CPU, the supervisor's
+    /// choice, the next one for each such job: its threads, and the
+    /// supervisor's thread that traces them, then wake each other without
+    /// moving between CPUs. Not for a job whose threads must truly overlap.
+    #[serde(default)]
+    pub one_cpu: bool,
     /// Threads and processes alive at once; one more stops a traced job.
     pub tasks: Option<u64>,
     pub address_space: Option<u64>,

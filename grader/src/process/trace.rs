@@ -116,15 +116,41 @@ pub struct Finished {
 /// Runs `job` with `stdin` as its input, to its end, its timeout or a limit.
 pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
     let traced = job.trace && !UNTRACEABLE.load(Ordering::SeqCst);
-    match start(job, traced) {
-        Ok(started) => Ok(watch(job, started, stdin, traced)),
+    // This thread traces the job and reads its output, so it keeps to the
+    // job's CPUs too. Where the kernel refuses, the job runs on any CPU.
+    let cpus = cpus_for(job);
+    if let Some(cpus) = &cpus {
+        let _ = unix::keep_thread_to(cpus);
+    }
+    let (started, traced) = match start(job, traced) {
+        Ok(started) => (started, traced),
         // TRACEME refused between fork and exec: this kernel does not allow tracing.
         Err(error) if traced && matches!(error.raw_os_error(), Some(libc::EPERM) | Some(libc::ENOSYS)) => {
             UNTRACEABLE.store(true, Ordering::SeqCst);
-            let started = start(job, false)?;
-            Ok(watch(job, started, stdin, false))
+            (start(job, false)?, false)
         }
-        Err(error) => Err(error),
+        Err(error) => return Err(error),
+    };
+    if let Some(cpus) = &cpus {
+        // Before it has its input, so before it starts a thread. Set for
+        // every job: a fork server's children would otherwise have the CPU
+        // of the job whose thread happened to start the server.
+        let _ = unix::keep_task_to(started.pid, cpus);
+    }
+    Ok(watch(job, started, stdin, traced))
+}
+
+/// The CPUs `job` runs on: the next of this process's CPUs in turn for a
+/// job that runs on one, else all of them; none to set where it has one.
+fn cpus_for(job: &Job) -> Option<Vec<usize>> {
+    static CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    // First asked from a job's thread before it keeps to any: the supervisor's own CPUs.
+    let cpus = CPUS.get_or_init(|| unix::allowed_cpus().unwrap_or_default());
+    match cpus.len() {
+        0 | 1 => None,
+        count if job.one_cpu => Some(vec![cpus[NEXT.fetch_add(1, Ordering::Relaxed) % count]]),
+        _ => Some(cpus.clone()),
     }
 }
 
@@ -462,6 +488,7 @@ mod tests {
             channel_bytes: Some(1024),
             trace: true,
             fork_server: false,
+            one_cpu: false,
             tasks: Some(64),
             address_space: None,
             cpu_secs: Some(10),

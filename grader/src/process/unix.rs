@@ -166,14 +166,20 @@ pub fn allowed_cpus() -> std::io::Result<Vec<usize>> {
 /// on, to `cpus`. A process below may widen its own set again; that gains it
 /// nothing but the CPU time it would have had anyway.
 pub fn keep_thread_to(cpus: &[usize]) -> std::io::Result<()> {
+    keep_task_to(0, cpus)
+}
+
+/// Keeps thread `tid` (0: the calling one), and every thread and process it
+/// starts from now on, to `cpus`.
+pub fn keep_task_to(tid: i32, cpus: &[usize]) -> std::io::Result<()> {
     // SAFETY: an all-zero cpu_set_t is the empty set.
     let mut kept: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     for &cpu in cpus.iter().filter(|&&cpu| cpu < libc::CPU_SETSIZE as usize) {
         // SAFETY: CPU_SET writes a bit within CPU_SETSIZE.
         unsafe { libc::CPU_SET(cpu, &mut kept) };
     }
-    // SAFETY: sets the calling thread's own CPUs from a set of the size it is told.
-    if unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &kept) } != 0 {
+    // SAFETY: sets the CPUs of a thread of this process or a child of it, from a set of the size it is told.
+    if unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &kept) } != 0 {
         return Err(std::io::Error::last_os_error());
     }
     Ok(())
