@@ -558,40 +558,46 @@ fn needs_cpus(cpus: usize) -> String {
     )
 }
 
-/// Grades `students`, each a submission that needs the number of CPUs given
-/// beside it, on `jobs` jobs: the batch's stderr and each student's status.
-fn grade_counting_cpus(name: &str, students: &[(&str, usize)], jobs: &str) -> (String, Vec<(String, String)>) {
+/// Grades two copies of a submission that needs its test to run on one CPU,
+/// on `jobs` jobs: the batch's stderr, and for each row the tests that did not
+/// pass.
+fn grade_on_one_cpu(name: &str, jobs: &str) -> (String, Vec<Vec<String>>) {
     let (class, out) = class_and_out(name, &[]);
-    for (student, cpus) in students {
-        std::fs::write(class.join(format!("{student}.rs")), needs_cpus(*cpus)).unwrap();
+    for student in ["ann", "ben"] {
+        std::fs::write(class.join(format!("{student}.rs")), needs_cpus(1)).unwrap();
     }
     let output = grader(&batch_args(&class, &out, &["--jobs", jobs, "--seed", SEED]));
     let stderr = text(&output.stderr);
-    let statuses = read_grades(&out).into_iter().map(|row| (row["student"].clone(), row["status"].clone())).collect();
-    (stderr, statuses)
+    let rows = read_grades(&out);
+    assert_eq!(rows.len(), 2, "{stderr}");
+    let not_passed = rows
+        .iter()
+        .map(|row| {
+            let tests = row.iter().filter(|(column, _)| column.contains('/'));
+            tests.filter(|(_, status)| *status != "passed").map(|(column, status)| format!("{column}: {status}")).collect()
+        })
+        .collect();
+    (stderr, not_passed)
 }
 
 #[test]
-fn jobs_are_cpus_and_each_grading_keeps_to_its_own() {
+fn jobs_are_cpus_and_real_thread_tests_keep_every_cpu() {
     let _turn = one_at_a_time();
     let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
     if cores < 2 {
-        eprintln!("one CPU here: every grading runs on it, nothing to tell apart");
+        eprintln!("one CPU here: every test runs on it, nothing to tell apart");
         return;
     }
-    // `--jobs 1`: the whole batch on one CPU, like `make -j1`.
-    let (stderr, statuses) = grade_counting_cpus("one-cpu", &[("ann", 1), ("ben", 1)], "1");
-    assert!(stderr.contains(&format!("1 at once on 1 of the {cores} CPUs")), "{stderr}");
-    assert_eq!(statuses, [("ann".into(), "full-marks".into()), ("ben".into(), "full-marks".into())], "{stderr}");
-    // Two at once: each grading on a CPU of its own.
-    let (stderr, statuses) = grade_counting_cpus("cpu-each", &[("ann", 1), ("ben", 1)], "2");
-    assert!(stderr.contains("2 at once each on a CPU of its own"), "{stderr}");
-    assert_eq!(statuses, [("ann".into(), "full-marks".into()), ("ben".into(), "full-marks".into())], "{stderr}");
-    // A grading alone has every CPU the jobs allow; the same submission that
-    // needs one CPU then loses its points, so the checks above could fail.
-    let (stderr, statuses) = grade_counting_cpus("alone-on-two", &[("ann", 2)], "2");
-    assert!(stderr.contains("1 at once on "), "{stderr}");
-    assert_eq!(statuses, [("ann".into(), "full-marks".into())], "{stderr}");
-    let (stderr, statuses) = grade_counting_cpus("alone-on-one", &[("ann", 1)], "2");
-    assert_eq!(statuses, [("ann".into(), "points-lost".into())], "{stderr}");
+    // `--jobs 1`: the batch on one CPU, like `make -j1`; and with every CPU
+    // (the default), each test whose threads are counted still on one. Either
+    // way the real-thread race tests run on every CPU, as they do alone: the
+    // same submission fails those, and only those.
+    for (jobs, said) in [("1", format!("1 at once on 1 of the {cores} CPUs")), ("2", "2 at once on ".to_string())] {
+        let (stderr, not_passed) = grade_on_one_cpu(&format!("cpus-{jobs}"), jobs);
+        assert!(stderr.contains(&said), "{stderr}");
+        for tests in not_passed {
+            assert!(!tests.is_empty(), "{stderr}");
+            assert!(tests.iter().all(|test| test.starts_with("race/") && test.contains("-real/")), "{tests:?}");
+        }
+    }
 }

@@ -204,13 +204,13 @@ pub fn run(settings: &Settings) -> Result<Finished> {
     // The gradings share the tests one grading would run at once, so that
     // more jobs never means more test processes than the machine is sized for.
     let tests_at_once = (crate::run::AT_ONCE / jobs).max(2);
-    let cpus = CpuGroups::new(settings.jobs, jobs);
     eprintln!(
         "Grading {} submissions of {} with seed {seed}: {jobs} at once {}, up to {tests_at_once} tests at once in each{shard}.",
         students.len(),
         settings.assignment.name,
-        cpus.said
+        keep_to_cpus(settings.jobs)
     );
+
     let grader = StudentGrader {
         assignment: settings.assignment,
         inputs: cache::KeyInputs { assignment: settings.assignment, seed, timeout_secs: settings.timeout_secs },
@@ -219,7 +219,7 @@ pub fn run(settings: &Settings) -> Result<Finished> {
         cache: &cache,
         force: settings.force,
     };
-    let (rows, counts) = grade_all(&grader, &students, jobs, &cpus.groups);
+    let (rows, counts) = grade_all(&grader, &students, jobs);
     manifest.students = rows;
     let summary = manifest.write_finished(&settings.out)?;
     let [graded, from_cache, not_graded] = counts;
@@ -235,43 +235,22 @@ pub fn run(settings: &Settings) -> Result<Finished> {
     })
 }
 
-/// The CPUs the gradings run on: `jobs` of them at most, as `make -j` and
-/// `cargo -j` keep to that many jobs, split into one group for each grading
-/// at once. A grading runs on a group of its own: its builds, tests and the
-/// supervisor that traces them then wake each other on one CPU, which costs
-/// less than moving between CPUs (a class graded two at once, each on a CPU of
-/// its own, took 17.2 s where two at once on both CPUs took 20.0 s).
-struct CpuGroups {
-    groups: Vec<Vec<usize>>,
-    /// Where the batch runs, for its first line.
-    said: String,
-}
-
-impl CpuGroups {
-    fn new(jobs: usize, at_once: usize) -> CpuGroups {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let allowed = crate::process::allowed_cpus().and_then(|allowed| {
-            crate::process::keep_thread_to(&allowed)?;
-            Ok(allowed)
-        });
-        let allowed = match allowed {
-            Ok(allowed) if !allowed.is_empty() => allowed,
-            Ok(_) => return CpuGroups { groups: Vec::new(), said: format!("on all {cores} CPUs") },
-            Err(error) => return CpuGroups { groups: Vec::new(), said: format!("on all {cores} CPUs (cannot keep a grading to one: {error})") },
-        };
-        let usable = jobs.min(cores).min(allowed.len()).max(1);
-        let count = at_once.clamp(1, usable);
-        let groups: Vec<Vec<usize>> = (0..count).map(|group| allowed[group * usable / count..(group + 1) * usable / count].to_vec()).collect();
-        let of = if usable == cores { format!("all {cores} CPUs") } else { format!("{usable} of the {cores} CPUs") };
-        let said = match count {
-            1 => format!("on {of}"),
-            _ if usable % count == 0 => {
-                let each = usable / count;
-                if each == 1 { format!("each on a CPU of its own ({of})") } else { format!("each on {each} CPUs of its own ({of})") }
-            }
-            _ => format!("each on CPUs of its own ({of})"),
-        };
-        CpuGroups { groups, said }
+/// Keeps the batch to `jobs` CPUs, as `make -j` and `cargo -j` keep to that
+/// many jobs: one grading alone fills every CPU there is (its two builds side
+/// by side, 16 tests at once), so `--jobs 1` on a shared server would
+/// otherwise take them all. The real-thread race tests still run on every
+/// CPU: their threads must truly overlap to find in a batch what they find
+/// alone. Says where the batch runs.
+fn keep_to_cpus(jobs: usize) -> String {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    // Asked before the batch keeps to fewer: the CPUs of the real-thread tests.
+    let machine = crate::process::machine_cpus();
+    if jobs >= cores.min(machine.len()) {
+        return format!("on all {cores} CPUs");
+    }
+    match crate::process::keep_process_to(&machine[..jobs]) {
+        Ok(()) => format!("on {jobs} of the {cores} CPUs"),
+        Err(error) => format!("on all {cores} CPUs (cannot keep to {jobs}: {error})"),
     }
 }
 
@@ -279,12 +258,11 @@ impl CpuGroups {
 /// students' order with how many were graded now, came from the cache and
 /// could not be graded (in the order of [`Source`]). A grading left waiting
 /// for hung tests to time out gives its place to the next student early.
-/// Each grading runs on the group of `cpus` with the fewest gradings running.
-fn grade_all(grader: &StudentGrader, students: &[Student], jobs: usize, cpus: &[Vec<usize>]) -> (Vec<Row>, [usize; 3]) {
+fn grade_all(grader: &StudentGrader, students: &[Student], jobs: usize) -> (Vec<Row>, [usize; 3]) {
     let mut rows: Vec<Option<Row>> = students.iter().map(|_| None).collect();
     let mut counts = [0usize; 3];
     let mut progress = progress::Progress::new(students.len());
-    let places = Arc::new(Places { free: Mutex::new(Free { places: jobs, waiting_allowed: jobs, running: vec![0; cpus.len()] }), changed: Condvar::new() });
+    let places = Arc::new(Places { free: Mutex::new(Free { places: jobs, waiting_allowed: jobs }), changed: Condvar::new() });
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::channel();
         let places = &places;
@@ -293,10 +271,6 @@ fn grade_all(grader: &StudentGrader, students: &[Student], jobs: usize, cpus: &[
                 let place = Place::take(places);
                 let sender = sender.clone();
                 scope.spawn(move || {
-                    if let Some(group) = place.group.and_then(|group| cpus.get(group)) {
-                        // Where this fails the grading runs on every CPU, as it would have.
-                        let _ = crate::process::keep_thread_to(group);
-                    }
                     let waiting: Arc<dyn Fn() + Send + Sync> = {
                         let place = Arc::clone(&place);
                         Arc::new(move || place.give_back_early())
@@ -330,24 +304,11 @@ struct Free {
     /// tests wait out their time limit: at most `jobs` do at once, so hung
     /// submissions that spin never crowd the machine.
     waiting_allowed: usize,
-    /// How many gradings run on each group of CPUs, those waiting for hung
-    /// tests aside.
-    running: Vec<usize>,
-}
-
-impl Free {
-    fn stop_running(&mut self, group: Option<usize>) {
-        if let Some(running) = group.and_then(|group| self.running.get_mut(group)) {
-            *running = running.saturating_sub(1);
-        }
-    }
 }
 
 /// One grading's place among the `jobs` under way.
 struct Place {
     places: Arc<Places>,
-    /// The group of CPUs it runs on, if the batch keeps gradings to CPUs.
-    group: Option<usize>,
     given_back: AtomicBool,
     early: AtomicBool,
 }
@@ -360,11 +321,7 @@ impl Place {
             free = places.changed.wait(free).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         free.places -= 1;
-        let group = (0..free.running.len()).min_by_key(|&group| free.running[group]);
-        if let Some(group) = group {
-            free.running[group] += 1;
-        }
-        Arc::new(Place { places: Arc::clone(places), group, given_back: AtomicBool::new(false), early: AtomicBool::new(false) })
+        Arc::new(Place { places: Arc::clone(places), given_back: AtomicBool::new(false), early: AtomicBool::new(false) })
     }
 
     /// The grading only waits for hung tests: the next student may start.
@@ -375,7 +332,6 @@ impl Place {
         }
         free.waiting_allowed -= 1;
         free.places += 1;
-        free.stop_running(self.group);
         self.early.store(true, Ordering::SeqCst);
         self.places.changed.notify_one();
     }
@@ -388,7 +344,6 @@ impl Place {
         }
         if !self.given_back.swap(true, Ordering::SeqCst) {
             free.places += 1;
-            free.stop_running(self.group);
             self.places.changed.notify_one();
         }
     }

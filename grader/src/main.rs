@@ -92,7 +92,7 @@ enum Command {
         assignment: String,
         /// The class folder, one folder or .rs file per student.
         dir: PathBuf,
-        /// Gradings at once, each on a CPU of its own, N CPUs in all [default: the number of CPUs].
+        /// Gradings at once, on at most N CPUs [default: the number of CPUs].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
         /// Where grades.csv, reports/, summary.txt and the cache go.

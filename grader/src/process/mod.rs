@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 use wait_timeout::ChildExt;
 
 pub use protocol::Tasks;
-pub use unix::{allowed_cpus, keep_thread_to};
+pub use unix::{keep_process_to, machine_cpus};
 
 /// How long a child that got SIGTERM may take to go before SIGKILL.
 const GRACE: Duration = Duration::from_millis(200);

@@ -140,18 +140,27 @@ pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
     Ok(watch(job, started, stdin, traced))
 }
 
-/// The CPUs `job` runs on: the next of this process's CPUs in turn for a
-/// job that runs on one, else all of them; none to set where it has one.
+/// Every CPU the grader has, as it told the supervisor.
+static MACHINE_CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+
+pub fn set_machine_cpus(cpus: Vec<usize>) {
+    let _ = MACHINE_CPUS.set(cpus);
+}
+
+/// The CPUs `job` runs on: for a job that runs on one, the next of the
+/// supervisor's own CPUs in turn (none to set where it has one); for any
+/// other, every CPU the grader has, even where a batch keeps this grading
+/// to fewer, so that real-thread tests find in a batch what they find alone.
 fn cpus_for(job: &Job) -> Option<Vec<usize>> {
-    static CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    static OWN: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     // First asked from a job's thread before it keeps to any: the supervisor's own CPUs.
-    let cpus = CPUS.get_or_init(|| unix::allowed_cpus().unwrap_or_default());
-    match cpus.len() {
-        0 | 1 => None,
-        count if job.one_cpu => Some(vec![cpus[NEXT.fetch_add(1, Ordering::Relaxed) % count]]),
-        _ => Some(cpus.clone()),
+    let own = OWN.get_or_init(|| unix::allowed_cpus().unwrap_or_default());
+    if job.one_cpu {
+        return (own.len() > 1).then(|| vec![own[NEXT.fetch_add(1, Ordering::Relaxed) % own.len()]]);
     }
+    let machine = MACHINE_CPUS.get().filter(|machine| !machine.is_empty()).unwrap_or(own);
+    (machine.len() > 1).then(|| machine.clone())
 }
 
 struct Started {

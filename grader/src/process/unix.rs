@@ -162,11 +162,39 @@ pub fn allowed_cpus() -> std::io::Result<Vec<usize>> {
     Ok((0..libc::CPU_SETSIZE as usize).filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) }).collect())
 }
 
+/// The CPUs the grader may use, as its first thread to ask found them:
+/// asked before a batch keeps any grading to some of them.
+pub fn machine_cpus() -> &'static [usize] {
+    static CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    CPUS.get_or_init(|| allowed_cpus().unwrap_or_default())
+}
+
+/// `0,1,3`: a list of CPUs as the supervisor's argument.
+pub fn cpu_list(cpus: &[usize]) -> String {
+    cpus.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The CPUs of a list `cpu_list` wrote; none of a malformed one.
+pub fn parse_cpu_list(list: &str) -> Vec<usize> {
+    list.split(',').map(str::parse).collect::<Result<Vec<usize>, _>>().unwrap_or_default()
+}
+
 /// Keeps the calling thread, and every thread and process it starts from now
 /// on, to `cpus`. A process below may widen its own set again; that gains it
 /// nothing but the CPU time it would have had anyway.
 pub fn keep_thread_to(cpus: &[usize]) -> std::io::Result<()> {
     keep_task_to(0, cpus)
+}
+
+/// Keeps every thread of this process, and every thread and process they
+/// start from now on, to `cpus`.
+pub fn keep_process_to(cpus: &[usize]) -> std::io::Result<()> {
+    for task in std::fs::read_dir("/proc/self/task")?.flatten() {
+        if let Some(tid) = task.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) {
+            keep_task_to(tid, cpus)?;
+        }
+    }
+    Ok(())
 }
 
 /// Keeps thread `tid` (0: the calling one), and every thread and process it
