@@ -5,11 +5,12 @@
 //! same generated probe: it reads cases on stdin and writes each one's
 //! answer, encoded as the test processes encode theirs. It links no student
 //! code, runs outside every sandbox as the grader's own tool does, and its
-//! answers stay in the grader: no test ever sees them. Answers are kept for
-//! the life of the process, so a batch that grades a class with one seed asks
-//! the oracle once per distinct input.
+//! answers stay in the grader: no test ever sees them. Each distinct case is
+//! asked once; a batch makes its plan, and so asks the oracle, once for the
+//! whole class.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -58,35 +59,39 @@ fn main() {
 }
 "#;
 
-/// The answers known so far, by the hash of the reference's program and of
-/// the case's encoded arguments.
-static KNOWN: Mutex<Option<HashMap<[u8; 32], Vec<u8>>>> = Mutex::new(None);
-
 /// The expected answer to each case, in order: the reference's.
 pub fn answers(reference: &str, signature: &Signature, cases: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
     let program = program(reference, signature)?;
-    let key = |case: &[u8]| -> [u8; 32] { Sha256::new().chain_update(program.as_os_str().as_encoded_bytes()).chain_update(case).finalize().into() };
-    let keys: Vec<[u8; 32]> = cases.iter().map(|case| key(case)).collect();
-    let missing: Vec<usize> = {
-        let known = KNOWN.lock().map_err(|_| anyhow::anyhow!("the oracle's answers are broken"))?;
-        let known = known.as_ref();
-        let mut asked = std::collections::HashSet::new();
-        // Each distinct case once: the example's million numbers may sit in several tests.
-        (0..cases.len())
-            .filter(|&index| known.is_none_or(|known| !known.contains_key(&keys[index])) && asked.insert(keys[index]))
-            .collect()
-    };
-    if !missing.is_empty() {
-        let fresh = run(&program, missing.iter().map(|&index| cases[index]))?;
-        let mut known = KNOWN.lock().map_err(|_| anyhow::anyhow!("the oracle's answers are broken"))?;
-        let known = known.get_or_insert_with(HashMap::new);
-        for (index, answer) in missing.into_iter().zip(fresh) {
-            known.insert(keys[index], answer);
-        }
+    // Each distinct case once: the example's million numbers may sit in several tests.
+    let mut distinct: Vec<&[u8]> = Vec::new();
+    let mut first_seen: HashMap<CaseBytes, usize> = HashMap::with_capacity(cases.len());
+    let of_case: Vec<usize> = cases
+        .iter()
+        .map(|&case| {
+            *first_seen.entry(CaseBytes(case)).or_insert_with(|| {
+                distinct.push(case);
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    let fresh = run(&program, distinct.into_iter())?;
+    of_case.into_iter().map(|index| fresh.get(index).cloned().context("an answer the oracle did not give")).collect()
+}
+
+/// A case's encoded arguments as a map key: hashed by their length and their
+/// first and last bytes only, so that a case of a million numbers costs no
+/// pass over them to hash, and equal only when every byte is.
+#[derive(PartialEq, Eq)]
+struct CaseBytes<'a>(&'a [u8]);
+
+impl Hash for CaseBytes<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        const ENDS: usize = 64;
+        let bytes = self.0;
+        bytes.len().hash(state);
+        bytes[..bytes.len().min(ENDS)].hash(state);
+        bytes[bytes.len().saturating_sub(ENDS)..].hash(state);
     }
-    let known = KNOWN.lock().map_err(|_| anyhow::anyhow!("the oracle's answers are broken"))?;
-    let known = known.as_ref().context("the oracle's answers")?;
-    keys.iter().map(|key| known.get(key).cloned().context("an answer the oracle did not give")).collect()
 }
 
 fn run(program: &Path, cases: impl Iterator<Item = impl AsRef<[u8]>>) -> Result<Vec<Vec<u8>>> {
@@ -177,4 +182,21 @@ fn build(rustc: &Path, prebuilt: &Prebuilt, reference: &str, probe: &str, dir: &
         bail!("cannot keep the oracle in `{}`", dir.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_alike_at_both_ends_are_still_told_apart() {
+        let case = vec![7u8; 1000];
+        let mut middle_differs = case.clone();
+        middle_differs[500] = 8;
+        let same = case.clone();
+        let seen: HashMap<CaseBytes, usize> = HashMap::from([(CaseBytes(&case), 0)]);
+        assert!(seen.contains_key(&CaseBytes(&same)));
+        assert!(!seen.contains_key(&CaseBytes(&middle_differs)));
+        assert!(!seen.contains_key(&CaseBytes(&case[..999])));
+    }
 }
