@@ -28,7 +28,9 @@ pub const COMMAND: &str = "__supervise";
 const JOB_INPUT_BYTES: u64 = 256 << 20;
 
 pub fn main() -> ExitCode {
-    trace::set_machine_cpus(std::env::args().nth(2).map(|list| super::unix::parse_cpu_list(&list)).unwrap_or_default());
+    trace::set_grader_cpus(std::env::args().nth(2).map(|list| super::unix::parse_cpu_list(&list)).unwrap_or_default());
+    // Its own CPUs, asked here before any job's thread keeps to one.
+    super::unix::machine_cpus();
     // SAFETY: prctl and fcntl on the calling process and its own descriptors.
     unsafe {
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);

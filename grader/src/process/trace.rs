@@ -141,10 +141,10 @@ pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
 }
 
 /// Every CPU the grader has, as it told the supervisor.
-static MACHINE_CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+static GRADER_CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
 
-pub fn set_machine_cpus(cpus: Vec<usize>) {
-    let _ = MACHINE_CPUS.set(cpus);
+pub fn set_grader_cpus(cpus: Vec<usize>) {
+    let _ = GRADER_CPUS.set(cpus);
 }
 
 /// The CPUs `job` runs on: for a job that runs on one, the next of the
@@ -152,15 +152,13 @@ pub fn set_machine_cpus(cpus: Vec<usize>) {
 /// other, every CPU the grader has, even where a batch keeps this grading
 /// to fewer, so that real-thread tests find in a batch what they find alone.
 fn cpus_for(job: &Job) -> Option<Vec<usize>> {
-    static OWN: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    // First asked from a job's thread before it keeps to any: the supervisor's own CPUs.
-    let own = OWN.get_or_init(|| unix::allowed_cpus().unwrap_or_default());
+    let own = unix::machine_cpus();
     if job.one_cpu {
         return (own.len() > 1).then(|| vec![own[NEXT.fetch_add(1, Ordering::Relaxed) % own.len()]]);
     }
-    let machine = MACHINE_CPUS.get().filter(|machine| !machine.is_empty()).unwrap_or(own);
-    (machine.len() > 1).then(|| machine.clone())
+    let grader = GRADER_CPUS.get().map(Vec::as_slice).filter(|grader| !grader.is_empty()).unwrap_or(own);
+    (grader.len() > 1).then(|| grader.to_vec())
 }
 
 struct Started {

@@ -151,7 +151,7 @@ pub fn confine_child(command: &mut Command, rlimits: Rlimits, cgroup_fds: Vec<i3
 }
 
 /// The CPUs the calling thread may run on, by number.
-pub fn allowed_cpus() -> std::io::Result<Vec<usize>> {
+fn allowed_cpus() -> std::io::Result<Vec<usize>> {
     // SAFETY: an all-zero cpu_set_t is the empty set.
     let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: the kernel fills the set it is given, of the size it is told.
@@ -162,8 +162,9 @@ pub fn allowed_cpus() -> std::io::Result<Vec<usize>> {
     Ok((0..libc::CPU_SETSIZE as usize).filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) }).collect())
 }
 
-/// The CPUs the grader may use, as its first thread to ask found them:
-/// asked before a batch keeps any grading to some of them.
+/// The CPUs this process may use, as its first thread to ask found them: the
+/// grader asks before a batch keeps to fewer, the supervisor before a job's
+/// thread keeps to one.
 pub fn machine_cpus() -> &'static [usize] {
     static CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
     CPUS.get_or_init(|| allowed_cpus().unwrap_or_default())
