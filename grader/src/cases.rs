@@ -325,14 +325,16 @@ fn total_to_max(item: &Type, len: usize, making: &mut Making) -> Result<Vec<Valu
     Ok(items.into_iter().map(Value::Int).collect())
 }
 
+/// A number in `low..=high`. The span of all of i128 is more than i128
+/// holds, so both steps wrap: the result is in range all the same.
 fn random_between(rng: &mut Rng, low: i128, high: i128) -> i128 {
-    let span = (high - low) as u128;
+    let span = high.wrapping_sub(low) as u128;
     if span == 0 {
         return low;
     }
     let draw = (u128::from(rng.next_u64()) << 64) | u128::from(rng.next_u64());
     let offset = if span == u128::MAX { draw } else { draw % (span + 1) };
-    low + offset as i128
+    low.wrapping_add(offset as i128)
 }
 
 fn int_type(ty: &Type) -> Result<Int> {
@@ -680,6 +682,8 @@ mod tests {
         assert_eq!(make("\"threads\"", "usize", 6), Value::Int(6));
         assert_eq!(make("[[3, 7], []]", "&[Vec<i32>]", 1).item_count(), Some(2));
         assert_eq!(make("\"i32::MIN\"", "i32", 1), Value::Int(i128::from(i32::MIN)));
+        // Any i128 at all: a span one more than i128 holds.
+        assert_eq!(make("{vec: {len: 3}}", "Vec<i128>", 1).item_count(), Some(3));
     }
 
     #[test]
