@@ -227,6 +227,49 @@ impl Gen {
         self.make_item(ty, making, 0)
     }
 
+    /// A value of `ty`, appended to `out` in its encoding, with what the
+    /// plan needs to know of it. A plain list of integers (a `seq`, or a
+    /// `vec` of integers between fixed bounds), the bulk of the large
+    /// inputs, is written straight into its encoding with the same draws
+    /// as [`Gen::make`]: a million items held as values would take 32 MB to
+    /// make, fault in and free, several times the work of drawing them.
+    pub fn make_encoded(&self, ty: &Type, making: &mut Making, out: &mut Vec<u8>) -> Result<Made> {
+        if let Some(made) = self.make_int_list(ty, making, out)? {
+            return Ok(made);
+        }
+        let value = self.make(ty, making)?;
+        value.encode(ty, out);
+        Ok(Made { int: value.as_int(), items: value.item_count(), summary: value.summary() })
+    }
+
+    /// [`Gen::make_encoded`] for a plain list of integers; `None`, having
+    /// drawn nothing, for any other generator or type.
+    fn make_int_list(&self, ty: &Type, making: &mut Making, out: &mut Vec<u8>) -> Result<Option<Made>> {
+        let (item, fixed) = match ty {
+            Type::List(item) => (item.as_ref(), None),
+            Type::Array(item, len) => (item.as_ref(), Some(*len)),
+            _ => return Ok(None),
+        };
+        let Type::Int(int) = item else { return Ok(None) };
+        match self {
+            Gen::Seq { first, last } if fixed.is_none() => {
+                let (first, last) = (first.eval(making)?, last.eval(making)?);
+                if last.saturating_sub(first) > 50_000_000 {
+                    bail!("`seq` of more than 50,000,000 items");
+                }
+                let len = (last - first + 1).max(0) as usize;
+                let mut list = IntList::start(*int, len, true, out);
+                for value in first..=last {
+                    check_fits(*int, value)?;
+                    list.push(value);
+                }
+                Ok(Some(list.finish()))
+            }
+            Gen::Vec(vec) if vec.plain_ints() => vec.make_int_list(item, *int, fixed, making, out).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     fn make_item(&self, ty: &Type, making: &mut Making, index: usize) -> Result<Value> {
         match self {
             Gen::Literal(yaml) => literal(yaml, ty),
@@ -257,31 +300,15 @@ impl VecGen {
             Type::String => bail!("`vec` makes a list; give a String as a literal"),
             other => bail!("`vec` makes a list, but the parameter is {}", other.rust()),
         };
-        let len = match &self.len {
-            Length::Exactly(expr) => expr.eval(making)?,
-            Length::Between(low, high) => {
-                let (low, high) = (low.eval(making)?.max(0), high.eval(making)?.max(0));
-                random_between(making.rng, low, high.max(low))
-            }
-        }
-        .max(0) as usize;
-        if len > 50_000_000 {
-            bail!("a `vec` of {len} items is more than a test can take");
-        }
-        if let Some(fixed) = fixed
-            && fixed != len
-        {
-            bail!("an array of {fixed} items cannot take {len}");
-        }
-        let default = Gen::Int { low: Expr::Min, high: Expr::Max };
-        let of = self.of.as_ref().unwrap_or(&default);
+        let len = self.length(fixed, making)?;
+        let of = self.item_gen();
         let mut items = if self.total_max {
             total_to_max(item, len, making)?
         } else if let Some(distinct) = &self.distinct {
             let count = (distinct.eval(making)?.max(1)) as usize;
             let pool: Vec<Value> = (0..count).map(|index| of.make_item(item, making, index)).collect::<Result<_>>()?;
             (0..len).map(|_| pool[random_between(making.rng, 0, pool.len() as i128 - 1) as usize].clone()).collect()
-        } else if let Gen::Int { low, high } = of
+        } else if let Gen::Int { low, high } = &*of
             && len > 0
             && !low.uses_random()
             && !high.uses_random()
@@ -305,6 +332,130 @@ impl VecGen {
             }
         }
         Ok(Value::List(items))
+    }
+
+    /// The list's length, drawn where it is a range, checked against an array's.
+    fn length(&self, fixed: Option<usize>, making: &mut Making) -> Result<usize> {
+        let len = match &self.len {
+            Length::Exactly(expr) => expr.eval(making)?,
+            Length::Between(low, high) => {
+                let (low, high) = (low.eval(making)?.max(0), high.eval(making)?.max(0));
+                random_between(making.rng, low, high.max(low))
+            }
+        }
+        .max(0) as usize;
+        if len > 50_000_000 {
+            bail!("a `vec` of {len} items is more than a test can take");
+        }
+        if let Some(fixed) = fixed
+            && fixed != len
+        {
+            bail!("an array of {fixed} items cannot take {len}");
+        }
+        Ok(len)
+    }
+
+    /// What makes each item: `of`, or any integer of the item type.
+    fn item_gen(&self) -> std::borrow::Cow<'_, Gen> {
+        match &self.of {
+            Some(of) => std::borrow::Cow::Borrowed(of),
+            None => std::borrow::Cow::Owned(Gen::Int { low: Expr::Min, high: Expr::Max }),
+        }
+    }
+
+    /// Whether each item is drawn on its own between bounds fixed for the
+    /// whole list, so that no item needs another to be made.
+    fn plain_ints(&self) -> bool {
+        let fixed_bounds = match &self.of {
+            None => true,
+            Some(Gen::Int { low, high }) => !low.uses_random() && !high.uses_random(),
+            Some(_) => false,
+        };
+        fixed_bounds && !self.total_max && self.distinct.is_none()
+    }
+
+    /// [`VecGen::make`] for [`VecGen::plain_ints`], straight into `out`:
+    /// the same draws in the same order, the same checks.
+    fn make_int_list(&self, item: &Type, int: Int, fixed: Option<usize>, making: &mut Making, out: &mut Vec<u8>) -> Result<Made> {
+        let len = self.length(fixed, making)?;
+        let mut list = IntList::start(int, len, fixed.is_none(), out);
+        if len > 0
+            && let Gen::Int { low, high } = self.item_gen().as_ref()
+        {
+            let (low, high) = Gen::int_range(low, high, item, making)?;
+            for _ in 0..len {
+                list.push(random_between(making.rng, low, high));
+            }
+        }
+        if let Some(one) = &self.one
+            && len > 0
+        {
+            let at = random_between(making.rng, 0, len as i128 - 1) as usize;
+            list.put(at, one.make_item(item, making, at)?)?;
+        }
+        for (place, to) in &self.set {
+            for index in place.indices(len) {
+                list.put(index, to.make_item(item, making, index)?)?;
+            }
+        }
+        Ok(list.finish())
+    }
+}
+
+/// What the plan needs to know of an argument it has made and encoded.
+pub struct Made {
+    /// The value, where it is an integer (a thread count, say).
+    pub int: Option<i128>,
+    /// How many items it has, where it is a list or a string.
+    pub items: Option<usize>,
+    /// The value in a few words, for staff reports.
+    pub summary: String,
+}
+
+/// A list of integers being written into its encoding: its length (unless
+/// it is an array), then each item in the item type's width.
+struct IntList<'a> {
+    int: Int,
+    len: usize,
+    out: &'a mut Vec<u8>,
+    /// Where the first item starts in `out`.
+    start: usize,
+}
+
+impl<'a> IntList<'a> {
+    fn start(int: Int, len: usize, prefixed: bool, out: &'a mut Vec<u8>) -> IntList<'a> {
+        if prefixed {
+            out.extend_from_slice(&(len as u64).to_le_bytes());
+        }
+        // Room for a few small arguments after it too, which would
+        // otherwise make the whole buffer move.
+        out.reserve(len * usize::from(int.bytes) + 64);
+        let start = out.len();
+        IntList { int, len, out, start }
+    }
+
+    fn push(&mut self, value: i128) {
+        self.out.extend_from_slice(&value.to_le_bytes()[..usize::from(self.int.bytes)]);
+    }
+
+    /// Overwrites item `index` with `value`, an item made for the type.
+    fn put(&mut self, index: usize, value: Value) -> Result<()> {
+        let Value::Int(value) = value else { bail!("an integer list cannot hold {}", value.shown(8)) };
+        let width = usize::from(self.int.bytes);
+        let at = self.start + index * width;
+        self.out[at..at + width].copy_from_slice(&value.to_le_bytes()[..width]);
+        Ok(())
+    }
+
+    fn finish(self) -> Made {
+        let width = usize::from(self.int.bytes);
+        let ty = Type::Int(self.int);
+        let first: Vec<Value> = self.out[self.start..]
+            .chunks_exact(width)
+            .take(self.len.min(8))
+            .filter_map(|bytes| Value::decode(&ty, bytes))
+            .collect();
+        Made { int: None, items: Some(self.len), summary: crate::values::list_summary(self.len, &first) }
     }
 }
 
@@ -345,12 +496,16 @@ fn int_type(ty: &Type) -> Result<Int> {
 }
 
 fn int_value(ty: &Type, value: i128) -> Result<Value> {
-    let int = int_type(ty)?;
+    check_fits(int_type(ty)?, value)?;
+    Ok(Value::Int(value))
+}
+
+fn check_fits(int: Int, value: i128) -> Result<()> {
     let (min, max) = int.range();
     if value < min || value > max {
         bail!("{value} does not fit in {}", int.name);
     }
-    Ok(Value::Int(value))
+    Ok(())
 }
 
 /// A literal written in YAML, as a value of `ty`.
@@ -658,6 +813,70 @@ mod tests {
         }
         // An empty range is no error where no item is drawn from it.
         assert_eq!(make("{vec: {len: 0, of: {int: [0, \"threads - 1\"]}}}", "&[u64]", 0), Value::List(Vec::new()));
+    }
+
+    #[test]
+    fn lists_made_straight_into_bytes_are_the_values_made_and_encoded() {
+        // Each generator and type twice: as a value then encoded, and written
+        // straight into its encoding. Bytes, facts, errors and the draws left
+        // for the next argument must all agree.
+        let generators = [
+            "{seq: [1, 1000]}",
+            "{seq: [\"threads\", \"threads * 3\"]}",
+            "{seq: [5, 1]}",
+            "{seq: [250, 260]}",
+            "{vec: {len: 300, of: {int: [0, 1099511627776]}}}",
+            "{vec: {len: [0, 40]}}",
+            "{vec: {len: 0, of: {int: [0, \"threads - 1\"]}}}",
+            "{vec: {len: [\"2 * threads\", 30], of: {int: [-9, 9]}, set: [{at: \"every 3\", to: 0}, {at: last, to: 7}, {at: \"first half\", to: \"threads\"}]}}",
+            "{vec: {len: 12, of: {int: [-3, 3]}, one: {int: [100, 120]}, set: [{at: middle, to: -1}, {at: 40, to: 2}]}}",
+            "{vec: {len: 4, of: 9}}",
+            "{vec: {len: 6, of: {int: [0, \"rand(1, 5)\"]}}}",
+            "{vec: {len: 5, distinct: 2}}",
+            "{vec: {len: 3, total: max}}",
+            "{vec: {len: 7, one: 300}}",
+            "[4, 5, 6]",
+        ];
+        let types = ["&[u64]", "Vec<i32>", "&[u8]", "&[i128]", "Vec<u128>", "[i16; 4]", "[u64; 12]", "&[usize]"];
+        let mut fast_ones = 0;
+        for yaml in generators {
+            for ty in types {
+                let signature = Signature::parse(&format!("fn f(x: {ty})")).unwrap();
+                let ty = &signature.params[0].ty;
+                let (generator, mut slow_rng, mut fast_rng) = (generator(yaml), Rng::for_case(3, "c", 4), Rng::for_case(3, "c", 4));
+                let slow = generator.make(ty, &mut Making { rng: &mut slow_rng, threads: 4 }).map(|value| {
+                    let mut bytes = vec![1, 2];
+                    value.encode(ty, &mut bytes);
+                    (bytes, value.as_int(), value.item_count(), value.summary())
+                });
+                let mut bytes = vec![1, 2];
+                let made = generator.make_int_list(ty, &mut Making { rng: &mut fast_rng, threads: 4 }, &mut bytes);
+                let fast = match made {
+                    Ok(None) => continue,
+                    Ok(Some(made)) => Ok((bytes, made.int, made.items, made.summary)),
+                    Err(error) => Err(error),
+                };
+                fast_ones += 1;
+                match (slow, fast) {
+                    (Ok(slow), Ok(fast)) => assert!(slow == fast, "{yaml} as {}: {slow:?} against {fast:?}", ty.rust()),
+                    (Err(slow), Err(fast)) => assert_eq!(slow.to_string(), fast.to_string(), "{yaml} as {}", ty.rust()),
+                    (slow, fast) => panic!("{yaml} as {}: {slow:?} against {fast:?}", ty.rust()),
+                }
+                assert_eq!(slow_rng.next_u64(), fast_rng.next_u64(), "{yaml} as {}: the draws after it", ty.rust());
+            }
+        }
+        // Not a check that passes by never taking the quick way.
+        assert!(fast_ones >= 40, "{fast_ones}");
+        // Through make_encoded, what is no plain list of integers is made as a value.
+        let signature = Signature::parse("fn f(x: &[Vec<i32>], n: usize)").unwrap();
+        let mut bytes = Vec::new();
+        let mut rng = Rng::for_case(3, "c", 4);
+        let mut making = Making { rng: &mut rng, threads: 4 };
+        let rows = generator("{vec: {len: 2, of: {vec: {len: 3}}}}").make_encoded(&signature.params[0].ty, &mut making, &mut bytes).unwrap();
+        let count = generator("\"threads\"").make_encoded(&signature.params[1].ty, &mut making, &mut bytes).unwrap();
+        assert_eq!((rows.items, count.int, count.summary.as_str()), (Some(2), Some(4), "4"));
+        assert!(rows.summary.starts_with("2 lists of lengths [3, 3]"), "{}", rows.summary);
+        assert_eq!(bytes.len(), 8 + 2 * (8 + 3 * 4) + 8);
     }
 
     #[test]

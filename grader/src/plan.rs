@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result};
 
 use crate::assignment::{AtMost, Assignment, CaseSpec, Group, Kind, RaceSettings, Visibility};
-use crate::cases::Making;
+use crate::cases::{Made, Making};
 use crate::rng::Rng;
 use crate::values::{Compare, Signature, Type, Value};
 
@@ -174,24 +174,20 @@ fn make_case(assignment: &Assignment, case: &CaseSpec, seed: u64, count: usize) 
     let signature = &assignment.signature;
     let mut rng = Rng::for_case(seed, &case.name, count);
     let mut making = Making { rng: &mut rng, threads: count };
-    let values: Vec<Value> = signature
+    // The arguments as one tuple, encoded field by field as they are made.
+    let mut args = Vec::new();
+    let made: Vec<Made> = signature
         .params
         .iter()
         .zip(&case.gens)
-        .map(|(param, generator)| generator.make(&param.ty, &mut making).with_context(|| format!("argument `{}`", param.name)))
+        .map(|(param, generator)| {
+            generator.make_encoded(&param.ty, &mut making, &mut args).with_context(|| format!("argument `{}`", param.name))
+        })
         .collect::<Result<_>>()?;
-    // The arguments as one tuple, encoded field by field: a copy of a
-    // million-item list would double the grader's memory for a moment.
-    let mut args = Vec::new();
-    for (param, value) in signature.params.iter().zip(&values) {
-        value.encode(&param.ty, &mut args);
-    }
-    let named = |name: &Option<String>| {
-        name.as_ref().and_then(|name| signature.param(name)).map(|(index, _)| &values[index])
-    };
+    let named = |name: &Option<String>| name.as_ref().and_then(|name| signature.param(name)).map(|(index, _)| &made[index]);
     let rule = assignment.spec.threads.as_ref();
-    let given = rule.and_then(|rule| named(&rule.count)).and_then(Value::as_int).map(|count| count.max(0) as usize);
-    let items = rule.and_then(|rule| named(&rule.shared)).and_then(Value::item_count);
+    let given = rule.and_then(|rule| named(&rule.count)).and_then(|made| made.int).map(|count| count.max(0) as usize);
+    let items = rule.and_then(|rule| named(&rule.shared)).and_then(|made| made.items);
     let bounds = match rule {
         None => ThreadBounds { at_least: 0, at_most: u64::MAX },
         Some(rule) => {
@@ -210,8 +206,8 @@ fn make_case(assignment: &Assignment, case: &CaseSpec, seed: u64, count: usize) 
     let summary = signature
         .params
         .iter()
-        .zip(&values)
-        .map(|(param, value)| format!("{}: {}", param.name, value.summary()))
+        .zip(&made)
+        .map(|(param, made)| format!("{}: {}", param.name, made.summary))
         .collect::<Vec<_>>()
         .join(", ");
     Ok(PlannedCase { args: args.into(), expected: Arc::from([]), threads: given, bounds, summary })

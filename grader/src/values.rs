@@ -254,6 +254,33 @@ pub enum Value {
     Option(Option<Box<Value>>),
 }
 
+/// How many items of a list a summary shows.
+const SHOWN: usize = 6;
+
+/// What [`Value::summary`] says of a list of `len` items that are not lists,
+/// from its first items alone (at least [`SHOWN`] of them, where it has so many).
+pub fn list_summary(len: usize, first: &[Value]) -> String {
+    let mut shown = String::new();
+    show_list(&mut shown, first, len, SHOWN);
+    format!("{len} values {shown}")
+}
+
+/// A list of `len` items as `{:?}` shows it, at most `room` of them, from
+/// the first of them.
+fn show_list(out: &mut String, first: &[Value], len: usize, room: usize) {
+    out.push('[');
+    for (index, item) in first.iter().take(room).enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        item.show(out, room);
+    }
+    if len > room {
+        let _ = write!(out, ", … {} more", len - room);
+    }
+    out.push(']');
+}
+
 /// A list's items, one after another. Integers, the bulk of the large
 /// inputs, take a loop of their own, of their width. (No exact `reserve`:
 /// the arguments that follow would then make the buffer move.)
@@ -404,19 +431,7 @@ impl Value {
                     out.push('…');
                 }
             }
-            Value::List(items) => {
-                out.push('[');
-                for (index, item) in items.iter().take(room).enumerate() {
-                    if index > 0 {
-                        out.push_str(", ");
-                    }
-                    item.show(out, room);
-                }
-                if items.len() > room {
-                    let _ = write!(out, ", … {} more", items.len() - room);
-                }
-                out.push(']');
-            }
+            Value::List(items) => show_list(out, items, items.len(), room),
             Value::Tuple(fields) => {
                 out.push('(');
                 for (index, field) in fields.iter().enumerate() {
@@ -439,7 +454,6 @@ impl Value {
     /// The value in a few words, for a report's `input`: a long list by its
     /// length and first items, a list of lists by its lengths.
     pub fn summary(&self) -> String {
-        const SHOWN: usize = 6;
         match self {
             Value::List(items) if items.iter().all(|item| matches!(item, Value::List(_))) && !items.is_empty() => {
                 let lengths = Value::List(
@@ -448,7 +462,7 @@ impl Value {
                 let first: Vec<String> = items.iter().take(3).map(|item| item.shown(SHOWN)).collect();
                 format!("{} lists of lengths {}: {}", items.len(), lengths.shown(SHOWN), first.join(", "))
             }
-            Value::List(items) => format!("{} values {}", items.len(), self.shown(SHOWN)),
+            Value::List(items) => list_summary(items.len(), items),
             other => other.shown(SHOWN),
         }
     }
