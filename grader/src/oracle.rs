@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -34,23 +34,23 @@ const ANSWER_BYTES: usize = 512 << 20;
 const ORACLE_MAIN: &str = r#"//! The grader's oracle: the instructor's reference, called on every case.
 use std::io::{Read, Write};
 
-fn number(input: &mut &[u8]) -> u64 {
-    let (head, rest) = input.split_at(8);
-    *input = rest;
-    u64::from_le_bytes(head.try_into().expect("eight bytes"))
+fn number(input: &mut impl Read) -> u64 {
+    let mut bytes = [0; 8];
+    input.read_exact(&mut bytes).expect("eight bytes");
+    u64::from_le_bytes(bytes)
 }
 
 fn main() {
-    let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).expect("the cases");
-    let mut input = bytes.as_slice();
+    // One case at a time, in one buffer: a million numbers come in 8 MB.
+    let mut input = std::io::stdin().lock();
     let count = number(&mut input);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut case = Vec::new();
     for index in 0..count {
         let len = number(&mut input) as usize;
-        let (case, rest) = input.split_at(len);
-        input = rest;
-        let answer = reference::__grader_probe::call(case)
+        case.resize(len, 0);
+        input.read_exact(&mut case).expect("the case");
+        let answer = reference::__grader_probe::call(&case)
             .unwrap_or_else(|| panic!("case {index} does not decode as the signature's arguments"));
         out.write_all(&(answer.len() as u64).to_le_bytes()).expect("stdout");
         out.write_all(&answer).expect("stdout");
@@ -60,21 +60,21 @@ fn main() {
 "#;
 
 /// The expected answer to each case, in order: the reference's.
-pub fn answers(reference: &str, signature: &Signature, cases: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+pub fn answers(reference: &str, signature: &Signature, cases: &[Arc<[u8]>]) -> Result<Vec<Vec<u8>>> {
     let program = program(reference, signature)?;
     // Each distinct case once: the example's million numbers may sit in several tests.
-    let mut distinct: Vec<&[u8]> = Vec::new();
+    let mut distinct: Vec<Arc<[u8]>> = Vec::new();
     let mut first_seen: HashMap<CaseBytes, usize> = HashMap::with_capacity(cases.len());
     let of_case: Vec<usize> = cases
         .iter()
-        .map(|&case| {
+        .map(|case| {
             *first_seen.entry(CaseBytes(case)).or_insert_with(|| {
-                distinct.push(case);
+                distinct.push(Arc::clone(case));
                 distinct.len() - 1
             })
         })
         .collect();
-    let fresh = run(&program, distinct.into_iter())?;
+    let fresh = run(&program, distinct)?;
     of_case.into_iter().map(|index| fresh.get(index).cloned().context("an answer the oracle did not give")).collect()
 }
 
@@ -94,13 +94,13 @@ impl Hash for CaseBytes<'_> {
     }
 }
 
-fn run(program: &Path, cases: impl Iterator<Item = impl AsRef<[u8]>>) -> Result<Vec<Vec<u8>>> {
-    let cases: Vec<_> = cases.collect();
-    let mut input = Vec::with_capacity(8 + cases.iter().map(|case| 8 + case.as_ref().len()).sum::<usize>());
-    input.extend_from_slice(&(cases.len() as u64).to_le_bytes());
-    for case in &cases {
-        input.extend_from_slice(&(case.as_ref().len() as u64).to_le_bytes());
-        input.extend_from_slice(case.as_ref());
+fn run(program: &Path, cases: Vec<Arc<[u8]>>) -> Result<Vec<Vec<u8>>> {
+    let count = cases.len();
+    let number = |number: usize| -> Arc<[u8]> { Arc::from((number as u64).to_le_bytes()) };
+    let mut input = vec![number(count)];
+    for case in cases {
+        input.push(number(case.len()));
+        input.push(case);
     }
     let limits = process::Limits::new(ORACLE_TIMEOUT, ANSWER_BYTES);
     let finished = process::run_with_input(Command::new(program), &limits, input).context("cannot run the reference")?;
@@ -109,9 +109,9 @@ fn run(program: &Path, cases: impl Iterator<Item = impl AsRef<[u8]>>) -> Result<
         let why = why.lines().find(|line| line.contains("panicked")).or(why.lines().next()).unwrap_or("no message");
         bail!("the reference solution failed on a case ({:?}): {why}", finished.exit);
     }
-    let mut answers = Vec::with_capacity(cases.len());
+    let mut answers = Vec::with_capacity(count);
     let mut output = finished.stdout.bytes.as_slice();
-    for _ in 0..cases.len() {
+    for _ in 0..count {
         let length = output.get(..8).context("the reference's answers end too soon")?;
         let length = u64::from_le_bytes(length.try_into()?) as usize;
         let answer = output.get(8..8 + length).context("the reference's answers end too soon")?;

@@ -308,7 +308,7 @@ fn expect_the_references_answers(assignment: &Assignment, tests: &mut [PlannedTe
     let reference = assignment.reference.as_deref().with_context(|| {
         format!("the assignment `{}` has no reference.rs: the grader's expected answers are its answers", assignment.name)
     })?;
-    let cases: Vec<&[u8]> = tests.iter().filter_map(|test| test.case()).map(|case| &case.args[..]).collect();
+    let cases: Vec<Arc<[u8]>> = tests.iter().filter_map(|test| test.case()).map(|case| Arc::clone(&case.args)).collect();
     let answers = crate::oracle::answers(reference, &assignment.signature, &cases)?;
     let mut answers = answers.into_iter();
     for test in tests.iter_mut() {

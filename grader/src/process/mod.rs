@@ -243,12 +243,14 @@ pub fn run_with_timeout(command: Command, limits: &Limits) -> std::io::Result<Fi
     run_tool(command, limits, None)
 }
 
-/// As [`run_with_timeout`], with `input` on the tool's stdin.
-pub fn run_with_input(command: Command, limits: &Limits, input: Vec<u8>) -> std::io::Result<Finished> {
+/// As [`run_with_timeout`], with `input` on the tool's stdin, its pieces
+/// one after another: large inputs are written from where they lie, not
+/// copied into one buffer first.
+pub fn run_with_input(command: Command, limits: &Limits, input: Vec<Arc<[u8]>>) -> std::io::Result<Finished> {
     run_tool(command, limits, Some(input))
 }
 
-fn run_tool(command: Command, limits: &Limits, input: Option<Vec<u8>>) -> std::io::Result<Finished> {
+fn run_tool(command: Command, limits: &Limits, input: Option<Vec<Arc<[u8]>>>) -> std::io::Result<Finished> {
     let starting = Starting::begin();
     let mut command = command;
     command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -264,7 +266,11 @@ fn run_tool(command: Command, limits: &Limits, input: Option<Vec<u8>>) -> std::i
     let group = child.id() as i32;
     if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
         std::thread::spawn(move || {
-            let _ = std::io::Write::write_all(&mut stdin, &input);
+            for piece in input {
+                if std::io::Write::write_all(&mut stdin, &piece).is_err() {
+                    break;
+                }
+            }
         });
     }
     let stdout = read_bounded(child.stdout.take(), limits.output_bytes, None);
