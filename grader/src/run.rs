@@ -12,6 +12,7 @@
 //! answer stays here. This module only runs tests and decodes what came back;
 //! `score` judges.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -212,13 +213,14 @@ impl Lane {
 struct Invocation<'a> {
     harness: &'a Path,
     mode: Mode,
-    /// What follows the mode on stdin.
-    input: Vec<u8>,
+    /// What follows the mode on stdin: a call's input is the planned case's
+    /// own bytes, not a copy.
+    input: Cow<'a, [u8]>,
     timeout: Duration,
     channel_bytes: usize,
 }
 
-fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<'a> {
+fn invocation<'a>(test: &'a PlannedTest, settings: &RunSettings<'a>) -> Invocation<'a> {
     let ordinary = settings.limits.timeout;
     let race_case = |iterations: u64, pct_depth: u64, seed: u64, schedule: &str, timeout: Duration| {
         let case = test.case().map(|case| case.args.to_vec()).unwrap_or_default();
@@ -227,20 +229,20 @@ fn invocation<'a>(test: &PlannedTest, settings: &RunSettings<'a>) -> Invocation<
         // is judged on the runs that fit rather than timed out.
         let budget_ms = (timeout / 2).as_millis() as u64;
         RaceCase { args: case, iterations, pct_depth, seed, schedule: schedule.to_string(), budget_ms }.put(&mut bytes);
-        bytes
+        Cow::Owned(bytes)
     };
     match &test.check {
         Check::Program { .. } => Invocation {
             harness: settings.harness,
             mode: Mode::Program,
-            input: Vec::new(),
+            input: Cow::Borrowed(&[]),
             timeout: ordinary,
             channel_bytes: CHANNEL_SPARE,
         },
         Check::Call(case) => Invocation {
             harness: settings.harness,
             mode: Mode::Call,
-            input: case.args.to_vec(),
+            input: Cow::Borrowed(&case.args),
             timeout: ordinary,
             channel_bytes: 2 * case.expected.len() + CHANNEL_SPARE,
         },
@@ -286,10 +288,9 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
     let trace = invocation.mode != Mode::Repeat;
     // Every test of a harness is forked from one copy of it started once.
     let job = Job { fork_server: true, ..test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace) };
-    let mut input = Vec::with_capacity(invocation.input.len() + 1);
-    invocation.mode.put(&mut input);
-    input.extend_from_slice(&invocation.input);
-    match settings.session.run(job, &input) {
+    let mut mode = Vec::new();
+    invocation.mode.put(&mut mode);
+    match settings.session.run(job, &[&mode, &invocation.input]) {
         Ok(finished) => {
             tracing::debug!(test = %test.name, tasks = ?finished.tasks, cpu_ms = finished.cpu.as_millis() as u64, "ran");
             // A record cut short at the channel's cap is no record.

@@ -208,9 +208,10 @@ impl Session {
         self.sandboxed
     }
 
-    /// Runs `job` with `stdin` as its input and returns what became of it.
+    /// Runs `job` with `stdin`, its pieces one after another, as its input
+    /// and returns what became of it.
     /// An error means the job could not be run at all.
-    pub fn run(&self, job: Job, stdin: &[u8]) -> Result<Finished, String> {
+    pub fn run(&self, job: Job, stdin: &[&[u8]]) -> Result<Finished, String> {
         let backstop = Duration::from_millis(job.timeout_ms) + GRACE + BACKSTOP;
         let program = job.program.display().to_string();
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
@@ -250,7 +251,7 @@ impl Session {
         }
     }
 
-    fn ask(&self, request: Request, id: u64, blobs: &[&[u8]], backstop: Duration) -> Result<Reply, String> {
+    fn ask(&self, request: Request, id: u64, blobs: &[&[&[u8]]], backstop: Duration) -> Result<Reply, String> {
         let (sender, receiver) = mpsc::channel();
         {
             let mut waiting = self.waiting.lock().map_err(|_| "the session is broken".to_string())?;

@@ -77,6 +77,7 @@ pub fn main() -> ExitCode {
 
 fn send(output: &Mutex<std::io::Stdout>, response: &Response, blobs: &[Vec<u8>]) {
     let blobs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+    let blobs: Vec<&[&[u8]]> = blobs.iter().map(std::slice::from_ref).collect();
     if let Ok(output) = output.lock() {
         let mut output = output.lock();
         if protocol::write_frame(&mut output, response, &blobs).is_err() {
