@@ -397,6 +397,9 @@ pub(crate) fn rustc_path() -> Result<PathBuf> {
     static RUSTC: OnceLock<Option<PathBuf>> = OnceLock::new();
     let path = RUSTC.get_or_init(|| {
         let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        if let Some(direct) = which(&PathBuf::from(&rustc)).and_then(|found| behind_rustup_proxy(&found)) {
+            return Some(direct);
+        }
         let output = Command::new(&rustc).args(["--print", "sysroot"]).output().ok()?;
         let sysroot = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
         let direct = sysroot.join("bin").join("rustc");
@@ -407,6 +410,23 @@ pub(crate) fn rustc_path() -> Result<PathBuf> {
         Some(path) => Ok(path.clone()),
         None => bail!("cannot run `rustc`: the grader compiles submissions with the Rust toolchain (https://rustup.rs)"),
     }
+}
+
+/// The rustc that the rustup proxy `rustc` starts, as `rustup which rustc`
+/// names it, with the same overrides (RUSTUP_TOOLCHAIN, rust-toolchain.toml,
+/// `rustup override`): 5 ms of CPU, where starting that rustc through the
+/// proxy to ask its sysroot takes 15. None where `rustc` is no rustup proxy
+/// (the same file as the `rustup` beside it) or rustup cannot tell.
+fn behind_rustup_proxy(rustc: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let rustup = rustc.with_file_name("rustup");
+    let (proxy, rustup_file) = (std::fs::metadata(rustc).ok()?, std::fs::metadata(&rustup).ok()?);
+    if (proxy.dev(), proxy.ino()) != (rustup_file.dev(), rustup_file.ino()) {
+        return None;
+    }
+    let output = Command::new(&rustup).args(["which", "rustc"]).output().ok()?;
+    let direct = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
+    (output.status.success() && direct.is_absolute() && direct.is_file()).then_some(direct)
 }
 
 /// The full path of a program named without one, from PATH.
@@ -544,4 +564,40 @@ fn refused(refusal: &crate::source::Refusal, started: Instant, edition: &str) ->
 fn source_arg(path: &Path) -> String {
     let text = path.display().to_string();
     if text.starts_with(['-', '@']) { format!("./{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn script(path: &Path, text: &str) {
+        std::fs::write(path, format!("#!/bin/sh\n{text}\n")).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn a_rustup_proxy_is_asked_which_rustc_it_starts_and_nothing_else_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("toolchain-rustc");
+        script(&real, "exit 0");
+        let rustup = dir.path().join("rustup");
+        script(&rustup, &format!("[ \"$1 $2\" = \"which rustc\" ] && echo {}", real.display()));
+        // A proxy is a symbolic link to rustup, or a hard link.
+        let linked = dir.path().join("rustc");
+        std::os::unix::fs::symlink(&rustup, &linked).unwrap();
+        assert_eq!(behind_rustup_proxy(&linked), Some(real.clone()));
+        let other = tempfile::tempdir().unwrap();
+        std::fs::copy(&rustup, other.path().join("rustup")).unwrap();
+        std::fs::hard_link(other.path().join("rustup"), other.path().join("rustc")).unwrap();
+        assert_eq!(behind_rustup_proxy(&other.path().join("rustc")), Some(real));
+        // A rustc that is not rustup, even beside one, is left alone.
+        let plain = tempfile::tempdir().unwrap();
+        script(&plain.path().join("rustc"), "exit 0");
+        std::fs::copy(&rustup, plain.path().join("rustup")).unwrap();
+        assert_eq!(behind_rustup_proxy(&plain.path().join("rustc")), None);
+        // A rustup that cannot tell (no such toolchain, say) is no answer.
+        script(&rustup, "echo error: no toolchain >&2; exit 1");
+        assert_eq!(behind_rustup_proxy(&linked), None);
+    }
 }
