@@ -322,3 +322,57 @@ fn a_file_named_like_an_option_is_graded_as_a_file() {
         assert_eq!(graded.report["score"], graded.report["max_score"], "{name}");
     }
 }
+
+/// A build links each harness with the linker command rustc ran for the
+/// reference, recorded once per machine; a recorded command that fails
+/// costs that build a link by rustc, never the student's points.
+#[test]
+fn the_recorded_link_is_used_and_one_that_fails_falls_back_to_rustc() {
+    let cache = tempfile::tempdir().unwrap();
+    let grade = || {
+        let output = support::grader_command()
+            .env("GRADER_CACHE", cache.path())
+            .args(["--sandbox", "off", "grade", "parallel_sum", REFERENCE_SUM, "--seed", "3", "--only", "correctness", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["score"], report["max_score"], "{report}");
+        assert!(report["tests"].as_array().is_some_and(|tests| tests.len() > 10));
+    };
+    grade();
+    let recipes: Vec<_> = walk(cache.path()).into_iter().filter(|path| path.ends_with("recipe.json")).collect();
+    assert_eq!(recipes.len(), 1, "one recorded link, the ordinary harness's: {recipes:?}");
+    let mut recipe: serde_json::Value = serde_json::from_slice(&std::fs::read(&recipes[0]).unwrap()).unwrap();
+    let linker = recipe["program"].as_str().unwrap().to_string();
+    // A linker that leaves a mark: the recorded command is what links.
+    let used = cache.path().join("used");
+    let mut stand_in = |name: &str, body: String| {
+        let script = cache.path().join(name);
+        std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        recipe["program"] = script.to_str().unwrap().into();
+        std::fs::write(&recipes[0], serde_json::to_vec(&recipe).unwrap()).unwrap();
+    };
+    stand_in("marking-linker", format!(": > '{}'\nexec '{linker}' \"$@\"", used.display()));
+    grade();
+    assert!(used.exists(), "the recorded link was not used");
+    // A linker that fails: rustc links instead, and the grade is the same.
+    let failed = cache.path().join("failed");
+    stand_in("failing-linker", format!(": > '{}'\nexit 1", failed.display()));
+    grade();
+    assert!(failed.exists(), "the recorded link was not tried");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -4,7 +4,9 @@
 //! a second that way, with no shared target directory to lock or to go stale.
 //! The harness and the protocol are compiled once per machine
 //! ([`crate::prebuilt`]), so a grading compiles only the student's crate and
-//! the generated `main` that links the two.
+//! links it with the harness through a generated `main`: by the linker
+//! command rustc ran for the reference ([`crate::link`]) where one is
+//! recorded, else by rustc.
 //! Every compile runs in the grading's build session: a sandbox that sees the
 //! toolchain and the sources read-only and writes only its private /tmp,
 //! whose harness binaries are then copied out (up to a size cap) for the run
@@ -30,6 +32,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 use crate::assignment::Limits;
+use crate::link::Recipe;
 use crate::prebuilt::{self, Prebuilt};
 use crate::values::Signature;
 use crate::process::protocol::Job;
@@ -81,7 +84,9 @@ const BINARY_BYTES: u64 = 24 << 20;
 /// rustc's diagnostics kept per compile.
 const DIAGNOSTIC_BYTES: usize = 4 << 20;
 
-pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &Arc<Budget>) -> Result<Build> {
+/// `reference`, the instructor's solution, is what a recorded link
+/// ([`crate::link`]) is recorded with.
+pub fn build(staged: &Staged, signature: &Signature, reference: Option<&str>, limits: &Limits, budget: &Arc<Budget>) -> Result<Build> {
     let started = Instant::now();
     if let Some(refusal) = &staged.refusal {
         return Ok(refused(refusal, started, &staged.edition));
@@ -95,6 +100,7 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
     if let Some(Ok(race_deps)) = &race_deps {
         read_only.extend(race_deps.shuttle.folders());
     }
+    let recipes = reference.map(|reference| Recipes::ensure(&rustc, prebuilt, reference, signature, race_deps.as_ref().and_then(|deps| deps.as_ref().ok())));
     let spec = SessionSpec { kind: SessionKind::Build, read_only, writable: vec![exported.clone()], tmp_bytes: BUILD_TMP_BYTES };
     let session = Session::start(&spec, Arc::clone(budget))?;
     let mut compiler = Compiler {
@@ -102,6 +108,7 @@ pub fn build(staged: &Staged, signature: &Signature, limits: &Limits, budget: &A
         rustc: &rustc,
         prebuilt,
         staged,
+        recipes: recipes.unwrap_or_default(),
         limits,
         scratch: if session.sandboxed() { PathBuf::from("/tmp") } else { staged.grader_dir() },
         address_space: (!budget.caps_memory()).then_some(BUILD_MEMORY),
@@ -175,6 +182,48 @@ impl RaceDeps {
         let shuttle = shuttle_deps::ensure(rustc)?;
         Ok(RaceDeps { shuttle, harness: prebuilt::race_harness(rustc, prebuilt, shuttle)? })
     }
+
+    /// rustc's arguments for the student's crate (shuttle's shims as its
+    /// `std` and `core`) and for the link (where shuttle's crates are).
+    fn arguments(&self) -> (Vec<String>, Vec<String>) {
+        let dependencies: Vec<String> =
+            self.shuttle.folders().iter().flat_map(|folder| ["-L".to_string(), format!("dependency={}", folder.display())]).collect();
+        let mut library = vec![
+            "--extern".to_string(),
+            format!("std={}", self.shuttle.std_shim.display()),
+            "--extern".to_string(),
+            format!("core={}", self.shuttle.core_shim.display()),
+        ];
+        library.extend(dependencies.iter().cloned());
+        (library, dependencies)
+    }
+}
+
+/// The recorded links of the two harnesses, where they could be recorded.
+#[derive(Default)]
+struct Recipes {
+    ordinary: Option<Recipe>,
+    race: Option<Recipe>,
+}
+
+impl Recipes {
+    fn ensure(rustc: &Path, prebuilt: &Prebuilt, reference: &str, signature: &Signature, race: Option<&RaceDeps>) -> Recipes {
+        let probe = crate::stage::probe_source(signature);
+        let record = |harness: &Path, library: &[String], link: &[String]| {
+            let arguments = |work: &Path| {
+                let out = work.join("out");
+                let compile = library_args("2024", &out, &prebuilt.protocol, library, "reference.rs".to_string(), false);
+                let main = work.join(crate::stage::GRADER_DIR).join("main.rs");
+                (compile, link_args(&out, harness, &prebuilt.dir, link, &main))
+            };
+            crate::link::recipe(rustc, &prebuilt.dir, reference, &probe, crate::stage::MAIN, &arguments)
+        };
+        let race = race.and_then(|deps| {
+            let (library, link) = deps.arguments();
+            record(deps.harness, &library, &link)
+        });
+        Recipes { ordinary: record(&prebuilt.harness, &[], &[]), race }
+    }
 }
 
 /// Runs rustc in the build session.
@@ -183,6 +232,7 @@ struct Compiler<'a> {
     rustc: &'a Path,
     prebuilt: &'a Prebuilt,
     staged: &'a Staged,
+    recipes: Recipes,
     limits: &'a Limits,
     /// Where build outputs go: the session's private /tmp in the sandbox.
     scratch: PathBuf,
@@ -203,7 +253,7 @@ impl Compiler<'_> {
     ) -> (Result<(Compiled, Compiled)>, Option<std::result::Result<PathBuf, String>>) {
         std::thread::scope(|scope| {
             let race = race.map(|race| scope.spawn(move || self.race(race)));
-            let ordinary = self.harness(self.staged.dir(), "out", &[], &self.prebuilt.harness, &[]);
+            let ordinary = self.harness(self.staged.dir(), "out", &[], &self.prebuilt.harness, &[], self.recipes.ordinary.as_ref());
             (ordinary, race.map(|handle| handle.join().unwrap_or_else(|_| Err("the race build panicked".to_string()))))
         })
     }
@@ -223,22 +273,11 @@ impl Compiler<'_> {
         library: &[String],
         harness_rlib: &Path,
         link: &[String],
+        recipe: Option<&Recipe>,
     ) -> Result<(Compiled, Compiled)> {
         let out = self.scratch.join(out);
-        let edition = self.edition.as_str();
         let student = |cap_lints: bool| {
-            let mut args = strings(&["--crate-type", "rlib", "--crate-name", "submission", "--edition", edition]);
-            if cap_lints {
-                args.extend(strings(&["--cap-lints", "warn"]));
-            }
-            // No LLVM bitcode in the rlib: nothing links it with LTO, and
-            // leaving it out saves about a tenth of the compile.
-            args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "embed-bitcode=no", "--out-dir"]));
-            args.push(out.display().to_string());
-            args.extend(["--extern".to_string(), format!("grader_protocol={}", self.prebuilt.protocol.display())]);
-            args.extend(library.iter().cloned());
-            args.push(source_arg(&self.staged.root));
-            args
+            library_args(&self.edition, &out, &self.prebuilt.protocol, library, source_arg(&self.staged.root), cap_lints)
         };
         let mut compiled = self.compile(student(false), cwd)?;
         if compiled.only_lints_failed() {
@@ -250,34 +289,35 @@ impl Compiler<'_> {
         if !compiled.errors.is_empty() {
             return Ok((compiled, Compiled::default()));
         }
-        let mut args = strings(&["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024", "--cap-lints", "allow"]);
-        args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "strip=debuginfo", "--extern"]));
-        args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
-        args.extend(["--extern".to_string(), format!("grader_harness={}", harness_rlib.display())]);
-        args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
-        args.extend(self.protocol_dependency());
-        args.extend(link.iter().cloned());
-        args.push(self.staged.grader_dir().join("main.rs").display().to_string());
-        let linked = self.compile(args, cwd)?;
+        if let Some(recipe) = recipe
+            && self.relink(recipe, &out)
+        {
+            return Ok((compiled, Compiled::default()));
+        }
+        let main = self.staged.grader_dir().join("main.rs");
+        let linked = self.compile(link_args(&out, harness_rlib, &self.prebuilt.dir, link, &main), cwd)?;
         Ok((compiled, linked))
+    }
+
+    /// Links `<out>/harness` by the recorded linker command; false, for
+    /// rustc to link it instead, where that fails in any way.
+    fn relink(&self, recipe: &Recipe, out: &Path) -> bool {
+        let (program, args, mut env) = recipe.command(&out.join("libsubmission.rlib"), &out.join("harness"));
+        env.push(("TMPDIR".to_string(), self.tmp()));
+        let job = self.job(program, args, env, self.staged.dir());
+        self.session.run(job, &[]).is_ok_and(|finished| finished.exit == Exit::Code(0) && finished.limit.is_none())
     }
 
     /// The race harness: the submission compiled with shuttle's shims as its
     /// `std` and `core`. Every way it can fail is a reason for the report,
     /// never a failed grading.
     fn race(&self, race: std::result::Result<RaceDeps, String>) -> std::result::Result<PathBuf, String> {
-        let RaceDeps { shuttle: deps, harness } = race?;
-        let dependencies: Vec<String> = deps.folders().iter().flat_map(|folder| ["-L".to_string(), format!("dependency={}", folder.display())]).collect();
-        let mut library = vec![
-            "--extern".to_string(),
-            format!("std={}", deps.std_shim.display()),
-            "--extern".to_string(),
-            format!("core={}", deps.core_shim.display()),
-        ];
-        library.extend(dependencies.iter().cloned());
-        let (compiled, linked) =
-            self.harness(&self.staged.dir().join(&self.staged.race_dir), "race-out", &library, harness, &dependencies)
-                .map_err(|error| format!("{error:#}"))?;
+        let race = race?;
+        let (library, dependencies) = race.arguments();
+        let cwd = self.staged.dir().join(&self.staged.race_dir);
+        let (compiled, linked) = self
+            .harness(&cwd, "race-out", &library, race.harness, &dependencies, self.recipes.race.as_ref())
+            .map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().chain(&linked.errors).find(|diagnostic| !diagnostic.spans.is_empty()) {
             None if compiled.errors.is_empty() && linked.errors.is_empty() => self.export("race-out", "harness", "race-harness"),
             Some(first) => Err(format!("the code does not compile against shuttle's threads and locks ({first})")),
@@ -317,25 +357,9 @@ impl Compiler<'_> {
     }
 
     fn compile(&self, args: Vec<String>, cwd: &Path) -> Result<Compiled> {
-        let job = Job {
-            program: self.rustc.to_path_buf(),
-            args,
-            // The linker driver is found on PATH; nothing else of the grader's environment.
-            env: vec![("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()), ("TMPDIR".into(), self.tmp())],
-            cwd: cwd.to_path_buf(),
-            timeout_ms: (self.limits.build_timeout_secs * 1000.0) as u64,
-            output_bytes: DIAGNOSTIC_BYTES,
-            output_limit: None,
-            channel_bytes: None,
-            trace: true,
-            fork_server: false,
-            // The ordinary and the race build still run side by side, each on a CPU.
-            one_cpu: true,
-            tasks: Some(BUILD_TASKS),
-            address_space: self.address_space,
-            cpu_secs: None,
-            file_bytes: Some(BUILD_FILE_BYTES),
-        };
+        // The linker driver is found on PATH; nothing else of the grader's environment.
+        let env = vec![("PATH".into(), BUILD_PATH.into()), ("TMPDIR".into(), self.tmp())];
+        let job = self.job(self.rustc.to_path_buf(), args, env, cwd);
         let finished = self.session.run(job, &[]).map_err(|error| anyhow::anyhow!("cannot run rustc: {error}"))?;
         let mut compiled = Compiled::default();
         for line in finished.stderr.text().lines() {
@@ -381,6 +405,28 @@ impl Compiler<'_> {
         Ok(compiled)
     }
 
+    /// A job of the build, rustc's or the linker's, under the build's limits.
+    fn job(&self, program: PathBuf, args: Vec<String>, env: Vec<(String, String)>, cwd: &Path) -> Job {
+        Job {
+            program,
+            args,
+            env,
+            cwd: cwd.to_path_buf(),
+            timeout_ms: (self.limits.build_timeout_secs * 1000.0) as u64,
+            output_bytes: DIAGNOSTIC_BYTES,
+            output_limit: None,
+            channel_bytes: None,
+            trace: true,
+            fork_server: false,
+            // The ordinary and the race build still run side by side, each on a CPU.
+            one_cpu: true,
+            tasks: Some(BUILD_TASKS),
+            address_space: self.address_space,
+            cpu_secs: None,
+            file_bytes: Some(BUILD_FILE_BYTES),
+        }
+    }
+
     /// The folder rustc and the linker keep temporary files in.
     fn tmp(&self) -> String {
         if self.session.sandboxed() { "/tmp".to_string() } else { std::env::temp_dir().display().to_string() }
@@ -389,6 +435,43 @@ impl Compiler<'_> {
 
 fn strings(words: &[&str]) -> Vec<String> {
     words.iter().map(|word| word.to_string()).collect()
+}
+
+/// What the build sessions's rustc and linker find on PATH.
+pub(crate) const BUILD_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// rustc's arguments for a submission's crate, the library `submission`
+/// under the student's edition, written into `out`; `library` goes to the
+/// crate too (the race build's std and core).
+fn library_args(edition: &str, out: &Path, protocol: &Path, library: &[String], root: String, cap_lints: bool) -> Vec<String> {
+    let mut args = strings(&["--crate-type", "rlib", "--crate-name", "submission", "--edition", edition]);
+    if cap_lints {
+        args.extend(strings(&["--cap-lints", "warn"]));
+    }
+    // No LLVM bitcode in the rlib: nothing links it with LTO, and
+    // leaving it out saves about a tenth of the compile.
+    args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "embed-bitcode=no", "--out-dir"]));
+    args.push(out.display().to_string());
+    args.extend(["--extern".to_string(), format!("grader_protocol={}", protocol.display())]);
+    args.extend(library.iter().cloned());
+    args.push(root);
+    args
+}
+
+/// rustc's arguments for linking `<out>/libsubmission.rlib` with
+/// `harness_rlib` through the generated `main` into `<out>/harness`; `link`
+/// goes to the link only (where shuttle's crates are). Every crate the
+/// harness uses is in `prebuilt_dir`.
+fn link_args(out: &Path, harness_rlib: &Path, prebuilt_dir: &Path, link: &[String], main: &Path) -> Vec<String> {
+    let mut args = strings(&["--crate-type", "bin", "--crate-name", "harness", "--edition", "2024", "--cap-lints", "allow"]);
+    args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "-C", "strip=debuginfo", "--extern"]));
+    args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
+    args.extend(["--extern".to_string(), format!("grader_harness={}", harness_rlib.display())]);
+    args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
+    args.extend(["-L".to_string(), format!("dependency={}", prebuilt_dir.display())]);
+    args.extend(link.iter().cloned());
+    args.push(main.display().to_string());
+    args
 }
 
 /// rustc itself, not the rustup proxy in front of it: the proxy costs a few

@@ -21,6 +21,7 @@ pub mod batch;
 pub mod build;
 pub mod cases;
 pub mod check;
+pub mod link;
 pub mod oracle;
 pub mod plan;
 pub mod prebuilt;
@@ -102,7 +103,7 @@ fn grade_plan(assignment: &Assignment, submission: &Submission, options: &Option
     let budget = process::session::Budget::new(limits.grading_memory_bytes, limits.grading_tasks);
     let build_it = || -> Result<(stage::Staged, build::Build)> {
         let staged = stage::stage(submission, &assignment.signature, races)?;
-        let build = build::build(&staged, &assignment.signature, limits, &budget)?;
+        let build = build::build(&staged, &assignment.signature, assignment.reference.as_deref(), limits, &budget)?;
         Ok((staged, build))
     };
     // The plan (inputs and the reference's answers) is made while the
