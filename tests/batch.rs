@@ -418,9 +418,13 @@ fn a_rerun_grades_only_what_changed() {
 fn an_interrupted_batch_resumes_without_regrading_finished_students() {
     let _turn = one_at_a_time();
     let (class, out) = class_and_out("interrupted", QUICK_CLASS);
+    // Killed, the batch cannot remove the scratch folder of the grading
+    // under way: it goes in a folder of the test's own, not the machine's /tmp.
+    let scratch = tempfile::tempdir().unwrap();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
         .args(batch_args(&class, &out, &["--jobs", "1"]))
+        .env("TMPDIR", scratch.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
