@@ -257,7 +257,8 @@ impl Gen {
                 if last.saturating_sub(first) > 50_000_000 {
                     bail!("`seq` of more than 50,000,000 items");
                 }
-                let len = (last - first + 1).max(0) as usize;
+                // Empty when last is below first, however far below.
+                let len = last.saturating_sub(first).saturating_add(1).max(0) as usize;
                 let mut list = IntList::start(*int, len, true, out);
                 for value in first..=last {
                     check_fits(*int, value)?;
@@ -824,6 +825,7 @@ mod tests {
             "{seq: [1, 1000]}",
             "{seq: [\"threads\", \"threads * 3\"]}",
             "{seq: [5, 1]}",
+            "{seq: [\"i128::MAX\", \"i128::MIN\"]}",
             "{seq: [250, 260]}",
             "{vec: {len: 300, of: {int: [0, 1099511627776]}}}",
             "{vec: {len: [0, 40]}}",
