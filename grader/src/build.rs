@@ -187,7 +187,7 @@ impl RaceDeps {
     /// `std` and `core`) and for the link (where shuttle's crates are).
     fn arguments(&self) -> (Vec<String>, Vec<String>) {
         let dependencies: Vec<String> =
-            self.shuttle.folders().iter().flat_map(|folder| ["-L".to_string(), format!("dependency={}", folder.display())]).collect();
+            self.shuttle.folders().iter().flat_map(|folder| dependency_args(folder)).collect();
         let mut library = vec![
             "--extern".to_string(),
             format!("std={}", self.shuttle.std_shim.display()),
@@ -333,18 +333,13 @@ impl Compiler<'_> {
         args.extend(strings(&["--error-format", "json", "-C", "debuginfo=0", "--extern"]));
         args.push(format!("{}={}", program.library_name, out.join("libsubmission.rlib").display()));
         args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("program").display().to_string()]);
-        args.extend(self.protocol_dependency());
+        args.extend(dependency_args(&self.prebuilt.dir));
         args.push(source_arg(&program.root));
         let compiled = self.compile(args, self.staged.dir()).map_err(|error| format!("{error:#}"))?;
         match compiled.errors.iter().find(|error| !error.spans.is_empty()).or(compiled.errors.first()) {
             None => self.export("out", "program", "program"),
             Some(first) => Err(format!("{} does not compile as edition {}: {first}", program.root.display(), self.edition)),
         }
-    }
-
-    /// Where a link finds `grader_protocol`, which the student's crate uses.
-    fn protocol_dependency(&self) -> [String; 2] {
-        ["-L".to_string(), format!("dependency={}", self.prebuilt.dir.display())]
     }
 
     /// Copies `<scratch>/<out>/<built>` out of the sandbox as `name`.
@@ -437,7 +432,12 @@ fn strings(words: &[&str]) -> Vec<String> {
     words.iter().map(|word| word.to_string()).collect()
 }
 
-/// What the build sessions's rustc and linker find on PATH.
+/// `-L dependency=<folder>`: where rustc finds the crates the named ones use.
+fn dependency_args(folder: &Path) -> [String; 2] {
+    ["-L".to_string(), format!("dependency={}", folder.display())]
+}
+
+/// What the build session's rustc and linker find on PATH.
 pub(crate) const BUILD_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 /// rustc's arguments for a submission's crate, the library `submission`
@@ -468,7 +468,7 @@ fn link_args(out: &Path, harness_rlib: &Path, prebuilt_dir: &Path, link: &[Strin
     args.push(format!("submission={}", out.join("libsubmission.rlib").display()));
     args.extend(["--extern".to_string(), format!("grader_harness={}", harness_rlib.display())]);
     args.extend(["-L".to_string(), out.display().to_string(), "-o".to_string(), out.join("harness").display().to_string()]);
-    args.extend(["-L".to_string(), format!("dependency={}", prebuilt_dir.display())]);
+    args.extend(dependency_args(prebuilt_dir));
     args.extend(link.iter().cloned());
     args.push(main.display().to_string());
     args
@@ -512,13 +512,17 @@ fn behind_rustup_proxy(rustc: &Path) -> Option<PathBuf> {
     (output.status.success() && direct.is_absolute() && direct.is_file()).then_some(direct)
 }
 
-/// The full path of a program named without one, from PATH.
+/// The full path of a program named without one, from the grader's PATH.
 fn which(program: &Path) -> Option<PathBuf> {
+    which_on(program, &std::env::var_os("PATH")?)
+}
+
+/// The full path of a program named without one, from the folders of `path`.
+pub(crate) fn which_on(program: &Path, path: &std::ffi::OsStr) -> Option<PathBuf> {
     if program.components().count() > 1 {
         return Some(program.to_path_buf());
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
+    std::env::split_paths(path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
 #[derive(Default)]

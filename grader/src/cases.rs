@@ -451,11 +451,9 @@ impl<'a> IntList<'a> {
     fn finish(self) -> Made {
         let width = usize::from(self.int.bytes);
         let ty = Type::Int(self.int);
-        let first: Vec<Value> = self.out[self.start..]
-            .chunks_exact(width)
-            .take(self.len.min(8))
-            .filter_map(|bytes| Value::decode(&ty, bytes))
-            .collect();
+        // The list is all there is after `start`: its first items, as a summary shows them.
+        let first: Vec<Value> =
+            self.out[self.start..].chunks_exact(width).take(crate::values::SHOWN).filter_map(|bytes| Value::decode(&ty, bytes)).collect();
         Made { int: None, items: Some(self.len), summary: crate::values::list_summary(self.len, &first) }
     }
 }

@@ -122,7 +122,9 @@ fn record(rustc: &Path, dir: &Path, reference: &str, probe: &str, main: &str, ar
     }
     let ready = work.join("ready");
     std::fs::create_dir(&ready)?;
-    let program = which(&words.remove(0), &env).context("the linker rustc runs is not on its PATH")?;
+    let path = env.iter().find(|(name, _)| name == "PATH").map(|(_, value)| std::ffi::OsStr::new(value));
+    let program = path.and_then(|path| crate::build::which_on(Path::new(&words.remove(0)), path));
+    let program = program.context("the linker rustc runs is not on its PATH")?;
     let kept_dir = dir.to_path_buf();
     let args = words
         .iter()
@@ -239,15 +241,6 @@ fn parse_command(line: &str) -> Result<Printed> {
         }
     }
     Ok((env, words))
-}
-
-/// `program` on the PATH of `env`, or as given when it names a folder.
-fn which(program: &str, env: &[(String, String)]) -> Option<PathBuf> {
-    if program.contains('/') {
-        return Some(PathBuf::from(program));
-    }
-    let path = env.iter().find(|(name, _)| name == "PATH").map(|(_, value)| value.as_str())?;
-    std::env::split_paths(path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]

@@ -255,7 +255,7 @@ pub enum Value {
 }
 
 /// How many items of a list a summary shows.
-const SHOWN: usize = 6;
+pub(crate) const SHOWN: usize = 6;
 
 /// What [`Value::summary`] says of a list of `len` items that are not lists,
 /// from its first items alone (at least [`SHOWN`] of them, where it has so many).
