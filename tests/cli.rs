@@ -165,6 +165,29 @@ fn output_option_writes_the_report_to_a_file() {
     assert_eq!(report["score"], report["max_score"]);
 }
 
+/// A reader that stops early (`grader grade … | head`) is no reason to
+/// panic: the grader stops writing and exits as the grading says.
+#[test]
+fn a_reader_that_stops_early_is_not_a_panic() {
+    for (args, code) in [
+        (vec!["list"], 0),
+        (vec!["grade", "row_maxima", "assignments/row_maxima/reference.rs", "--format", "json"], 0),
+    ] {
+        let mut child = support::grader_command()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the grader writes a byte.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+    }
+}
+
 /// Cargo reuses a build when a new file arrives with an older modification
 /// time; the grader must not, whatever the timestamps say.
 #[test]

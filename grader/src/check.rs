@@ -9,7 +9,6 @@
 //! [`crate::report`]; this module only finds, watches and prints.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -81,7 +80,7 @@ pub fn run(catalog: &Catalog, options: &CheckOptions) -> Result<bool> {
     let assignment = catalog.load(&project.assignment)?;
     if !options.watch {
         let (text, full_marks) = check_once(&assignment, &project, options)?;
-        print!("{text}");
+        crate::out!("{text}");
         return Ok(full_marks);
     }
     let mut watcher = Watcher::new(&project.root);
@@ -92,8 +91,7 @@ pub fn run(catalog: &Catalog, options: &CheckOptions) -> Result<bool> {
             Err(error) => format!("error: {error:#}\n"),
         };
         let clear = if options.clear { CLEAR_SCREEN } else { "" };
-        print!("{clear}{text}\nWatching {} for changes: save a file to check again, Ctrl-C to stop.\n", watcher.shown());
-        let _ = std::io::stdout().flush();
+        crate::out!("{clear}{text}\nWatching {} for changes: save a file to check again, Ctrl-C to stop.\n", watcher.shown());
         while !watcher.changed() {
             std::thread::sleep(POLL);
         }

@@ -45,6 +45,39 @@ use build::BuildOutcome;
 use report::Report;
 use submission::Submission;
 
+/// `print!` for the grader's own output. A reader that stops reading
+/// (`grader grade … | head`) ends the output quietly, where `print!` would
+/// panic; any other failure to write is said on stderr and ends the grader
+/// with exit code 2.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` for the grader's own output, as [`out!`].
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+#[doc(hidden)]
+pub fn write_stdout(text: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(error) => {
+            eprintln!("error: cannot write to stdout: {error}");
+            std::process::exit(2);
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Options {
     /// Reproduce an earlier grading; a fresh seed is drawn without it.

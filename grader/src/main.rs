@@ -251,8 +251,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     let human = report::render_human(&report, false, &again_command(&report, &submission));
                     match hand_on_classroom_result(&classroom.result, output.as_deref())? {
                         // The job log: the student's report, then what the reporter will show.
-                        true => print!("{human}\n{}", classroom.log_note),
-                        false => println!("{}", classroom.result),
+                        true => grader::out!("{human}\n{}", classroom.log_note),
+                        false => grader::outln!("{}", classroom.result),
                     }
                     return Ok(code);
                 }
@@ -277,7 +277,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .iter()
                     .map(|group| format!("{} {}", grader::plan::kind_name(group.kind), report::points(group.points)))
                     .collect();
-                println!(
+                grader::outln!(
                     "{:<14} {:>4} points  {}\n{:<14} {}  ({})",
                     assignment.name,
                     report::points(assignment.max_score()),
@@ -298,7 +298,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let options = Options { seed: Some(seed), timeout_secs: None, ..Default::default() };
             let report = grader::replay(&assignment, &opened, &options, &grader::Replay { test, schedule })?;
-            print!("{}", report::render_replay(&report, color_on_stdout()));
+            grader::out!("{}", report::render_replay(&report, color_on_stdout()));
             Ok(exit_code(&report))
         }
         Command::Batch { assignment, dir, jobs, out, seed, timeout, shard, force } => {
@@ -311,8 +311,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge { out, shards } => Ok(batch_exit_code(grader::batch::merge(&out, &shards)?)),
         Command::New { name } => {
             grader::author::new_assignment(std::path::Path::new("."), &name)?;
-            println!("Wrote {name}/: a small exercise that validates as it is. Edit its assignment.yaml, reference.rs,");
-            println!("statement.md and starter/, then check it with: grader --assignments . validate {name}");
+            grader::outln!("Wrote {name}/: a small exercise that validates as it is. Edit its assignment.yaml, reference.rs,");
+            grader::outln!("statement.md and starter/, then check it with: grader --assignments . validate {name}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { names, seed } => {
@@ -324,14 +324,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             for assignment in assignments {
                 let Some(reference) = &assignment.reference else {
-                    println!("{:<14} no reference.rs to validate", assignment.name);
+                    grader::outln!("{:<14} no reference.rs to validate", assignment.name);
                     all_full = false;
                     continue;
                 };
                 let submission = Submission::from_source("reference.rs", reference);
                 let report = grade(&assignment, &submission, &Options { seed, ..Default::default() })?;
                 let verdict = if report.full_marks() { "full marks" } else { "POINTS LOST" };
-                println!(
+                grader::outln!(
                     "{:<14} {verdict}: {} / {} (seed {}, {:.1} s)",
                     assignment.name,
                     report::points(report.score),
@@ -342,12 +342,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if !report.full_marks() {
                     all_full = false;
                     for test in report.tests.iter().filter(|test| test.status != report::Status::Passed) {
-                        println!("  {}: {}", test.name, test.message);
+                        grader::outln!("  {}: {}", test.name, test.message);
                     }
                 }
                 // What students will get, one sample of each case (at its first thread count).
                 for line in grader::author::samples(&grader::plan::plan(&assignment, report.seed)?) {
-                    println!("  {line}");
+                    grader::outln!("  {line}");
                 }
             }
             Ok(if all_full { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -358,8 +358,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// A batch's summary on stdout; 0 when every submission got a grade, 1 when
 /// some could not be graded (listed at the end of the summary).
 fn batch_exit_code(finished: grader::batch::Finished) -> ExitCode {
-    print!("{}", finished.summary);
-    println!("\n{}", finished.this_run);
+    grader::out!("{}", finished.summary);
+    grader::outln!("\n{}", finished.this_run);
     if finished.all_graded { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
@@ -373,7 +373,7 @@ fn write_report(output: Option<&std::path::Path>, text: &str) -> Result<()> {
     match output {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display())),
         None => {
-            print!("{text}");
+            grader::out!("{text}");
             Ok(())
         }
     }
