@@ -35,10 +35,12 @@
 
 mod cgroup;
 mod fork_server;
+mod pool;
 pub mod protocol;
 mod sandbox;
 mod spawn;
 pub mod session;
+mod streams;
 pub mod supervisor;
 mod trace;
 mod unix;

@@ -2,9 +2,10 @@
 //! inside a grading's sandbox, which runs every process of the grading for it.
 //!
 //! It reads [`Request`]s on stdin and answers each with a [`Response`] on
-//! stdout, running jobs side by side, each on a thread of its own that
-//! traces it ([`super::trace`]). It holds no student code and no expected
-//! answer; it is trusted because nothing in the sandbox can reach it:
+//! stdout, running jobs side by side, each on a thread that traces it
+//! ([`super::trace`]) and is kept for a later job once this one is done. It
+//! holds no student code and no expected answer; it is trusted because
+//! nothing in the sandbox can reach it:
 //!
 //! - it makes itself non-dumpable first, so processes of the same user can
 //!   neither trace it nor open its memory or its file descriptors (and with
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use super::protocol::{self, Request, Response};
+use super::pool::THREADS;
 use super::{fork_server, trace};
 
 /// The hidden subcommand that starts the supervisor.
@@ -43,9 +45,9 @@ pub fn main() -> ExitCode {
     loop {
         match protocol::read_frame::<Request>(&mut input, JOB_INPUT_BYTES) {
             Ok(Some((Request::Run { id, job }, mut blobs))) => {
-                let output = Arc::clone(&output);
                 let stdin = blobs.pop().unwrap_or_default();
-                std::thread::spawn(move || {
+                let sent = Arc::clone(&output);
+                let ran = THREADS.run(move || {
                     let (response, blobs) = match trace::run(&job, stdin) {
                         Ok(finished) => (
                             Response::Ran { id, ran: finished.ran },
@@ -56,8 +58,11 @@ pub fn main() -> ExitCode {
                             (Response::Failed { id, error }, Vec::new())
                         }
                     };
-                    send(&output, &response, &blobs);
+                    send(&sent, &response, &blobs);
                 });
+                if let Err(error) = ran {
+                    send(&output, &Response::Failed { id, error: format!("cannot start a thread to run the job: {error}") }, &[]);
+                }
             }
             Ok(Some((Request::Export { id, from, to, max_bytes }, _))) => {
                 send(&output, &Response::Exported { id, result: export(&from, &to, max_bytes) }, &[]);

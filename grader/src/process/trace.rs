@@ -19,13 +19,15 @@
 use std::collections::{BTreeSet, HashSet};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::protocol::{Job, Ran, Tasks};
 use super::fork_server;
 use super::spawn::{self, Spawn};
-use super::{Captured, Exit, GRACE, LimitHit, read_bounded, unix};
+use super::pool::THREADS;
+use super::streams::{self, Minder, Output};
+use super::{Captured, Exit, LimitHit, unix};
 
 /// Whether this kernel lets the supervisor trace its jobs; found out by the first job.
 static UNTRACEABLE: AtomicBool = AtomicBool::new(false);
@@ -41,8 +43,6 @@ struct JobState {
     reason: Mutex<Option<Stop>>,
     /// The first process's group, for a job that cannot be traced.
     group: Mutex<Option<i32>>,
-    finished: Mutex<bool>,
-    finished_changed: Condvar,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,27 +81,25 @@ impl JobState {
         processes.into_iter().map(unix::cpu_time).try_fold(Duration::ZERO, |total, cpu| Some(total + cpu?))
     }
 
-    fn finish(&self) {
-        if let Ok(mut finished) = self.finished.lock() {
-            *finished = true;
+}
+
+/// What the job's streams' thread does to it.
+impl streams::Watcher for JobState {
+    fn time_up(&self) {
+        let cpu = self.cpu_time();
+        if let Ok(mut reason) = self.reason.lock() {
+            reason.get_or_insert(Stop::Timeout { cpu });
         }
-        self.finished_changed.notify_all();
+        self.signal_all(libc::SIGTERM);
     }
 
-    /// Waits until the job has finished or `deadline` has passed; true when it finished.
-    fn wait_finished(&self, deadline: Instant) -> bool {
-        let Ok(mut finished) = self.finished.lock() else { return true };
-        while !*finished {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            finished = match self.finished_changed.wait_timeout(finished, left) {
-                Ok((guard, _)) => guard,
-                Err(_) => return true,
-            };
-        }
-        true
+    fn grace_over(&self) {
+        // The timeout is the reason already, with the CPU time it had.
+        self.stop(Stop::Timeout { cpu: None });
+    }
+
+    fn flooded(&self, limit: u64) {
+        self.stop(Stop::Flood(limit));
     }
 }
 
@@ -116,12 +114,13 @@ pub struct Finished {
 /// Runs `job` with `stdin` as its input, to its end, its timeout or a limit.
 pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
     let traced = job.trace && !UNTRACEABLE.load(Ordering::SeqCst);
-    // This thread traces the job and reads its output, so it keeps to the
-    // job's CPUs too. Where the kernel refuses, the job runs on any CPU.
+    // This thread traces the job and the streams' thread minds its pipes,
+    // so they keep to the job's CPUs too. Where the kernel refuses, the job
+    // runs on any CPU.
     let cpus = cpus_for(job);
-    if let Some(cpus) = &cpus {
-        let _ = unix::keep_thread_to(cpus);
-    }
+    let _ = unix::keep_thread_to(&cpus);
+    // Before the job starts: once it has, it must be minded.
+    let minder = Minder::new(THREADS.worker()?)?;
     let (started, traced) = match start(job, traced) {
         Ok(started) => (started, traced),
         // TRACEME refused between fork and exec: this kernel does not allow tracing.
@@ -131,13 +130,11 @@ pub fn run(job: &Job, stdin: Vec<u8>) -> std::io::Result<Finished> {
         }
         Err(error) => return Err(error),
     };
-    if let Some(cpus) = &cpus {
-        // Before it has its input, so before it starts a thread. Set for
-        // every job: a fork server's children would otherwise have the CPU
-        // of the job whose thread happened to start the server.
-        let _ = unix::keep_task_to(started.pid, cpus);
-    }
-    Ok(watch(job, started, stdin, traced))
+    // Before it has its input, so before it starts a thread. Set for every
+    // job: a fork server's children would otherwise have the CPU of the job
+    // whose thread happened to start the server.
+    let _ = unix::keep_task_to(started.pid, &cpus);
+    Ok(watch(job, started, stdin, traced, minder, cpus))
 }
 
 /// Every CPU the grader has, as it told the supervisor.
@@ -148,17 +145,21 @@ pub fn set_grader_cpus(cpus: Vec<usize>) {
 }
 
 /// The CPUs `job` runs on: for a job that runs on one, the next of the
-/// supervisor's own CPUs in turn (none to set where it has one); for any
-/// other, every CPU the grader has, even where a batch keeps this grading
-/// to fewer, so that real-thread tests find in a batch what they find alone.
-fn cpus_for(job: &Job) -> Option<Vec<usize>> {
+/// supervisor's own CPUs in turn; for any other, every CPU the grader has,
+/// even where a batch keeps this grading to fewer, so that real-thread tests
+/// find in a batch what they find alone. Where there is one CPU to choose
+/// from, the supervisor's own (its threads are used again from job to job).
+fn cpus_for(job: &Job) -> Vec<usize> {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let own = unix::machine_cpus();
     if job.one_cpu {
-        return (own.len() > 1).then(|| vec![own[NEXT.fetch_add(1, Ordering::Relaxed) % own.len()]]);
+        return match own.len() {
+            0 | 1 => own.to_vec(),
+            count => vec![own[NEXT.fetch_add(1, Ordering::Relaxed) % count]],
+        };
     }
     let grader = GRADER_CPUS.get().map(Vec::as_slice).filter(|grader| !grader.is_empty()).unwrap_or(own);
-    (grader.len() > 1).then(|| grader.to_vec())
+    if grader.len() > 1 { grader.to_vec() } else { own.to_vec() }
 }
 
 struct Started {
@@ -220,8 +221,8 @@ fn start_with(job: &Job, traced: bool, forked: bool) -> std::io::Result<Started>
     Ok(Started { pid, stdin, stdout, stderr, channel: channel.map(|(reader, _writer)| reader), at, seized: forked })
 }
 
-fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished {
-    let Started { pid, stdin: mut input, stdout, stderr, channel, at, seized } = started;
+fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool, minder: Minder, cpus: Vec<usize>) -> Finished {
+    let Started { pid, stdin: input, stdout, stderr, channel, at, seized } = started;
     let state = Arc::new(JobState::default());
     if let Ok(mut processes) = state.processes.lock() {
         processes.insert(pid);
@@ -229,36 +230,14 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
     if let Ok(mut group) = state.group.lock() {
         *group = Some(pid);
     }
-    // On its own thread: a process that never reads its input must not
-    // hold up the watch. Its end comes when the process ends.
-    std::thread::spawn(move || {
-        let _ = std::io::Write::write_all(&mut input, &stdin);
-    });
-    let on_flood = job.output_limit.map(|limit| {
-        let state = Arc::clone(&state);
-        let stop: Arc<dyn Fn() + Send + Sync> = Arc::new(move || state.stop(Stop::Flood(limit)));
-        (limit, stop)
-    });
-    let stdout = read_bounded(Some(stdout), job.output_bytes, on_flood.clone());
-    let stderr = read_bounded(Some(stderr), job.output_bytes, on_flood);
-    let channel = read_bounded(channel, job.channel_bytes.unwrap_or(0), None);
-    let watchdog = {
-        let state = Arc::clone(&state);
-        let deadline = at + Duration::from_millis(job.timeout_ms);
-        std::thread::spawn(move || {
-            if state.wait_finished(deadline) {
-                return;
-            }
-            let cpu = state.cpu_time();
-            if let Ok(mut reason) = state.reason.lock() {
-                reason.get_or_insert(Stop::Timeout { cpu });
-            }
-            state.signal_all(libc::SIGTERM);
-            if !state.wait_finished(Instant::now() + GRACE) {
-                state.stop(Stop::Timeout { cpu });
-            }
-        })
-    };
+    let outputs = [
+        Some(Output { reader: stdout, keep: job.output_bytes, flood: job.output_limit }),
+        Some(Output { reader: stderr, keep: job.output_bytes, flood: job.output_limit }),
+        channel.map(|reader| Output { reader, keep: job.channel_bytes.unwrap_or(0), flood: None }),
+    ];
+    let deadline = at + Duration::from_millis(job.timeout_ms);
+    let watcher: Arc<dyn streams::Watcher> = state.clone();
+    let minded = minder.mind(input, stdin, outputs, deadline, watcher, cpus);
 
     let (status, cpu, tasks, left) = match (seized, traced) {
         (_, true) => trace(job, pid, &state, seized),
@@ -271,17 +250,13 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool) -> Finished 
         }
     };
     let duration = at.elapsed();
-    state.finish();
-    let _ = watchdog.join();
+    let [stdout, stderr, channel] = minded.ended();
     let reason = state.reason.lock().ok().and_then(|reason| *reason);
     let exit = match (reason, status) {
         (Some(Stop::Timeout { cpu }), _) => Exit::TimedOut { cpu },
         (_, Some(status)) => exit_of(status),
         (_, None) => Exit::Signal(libc::SIGKILL),
     };
-    let stdout = stdout.collect();
-    let stderr = stderr.collect();
-    let channel = channel.collect();
     let limit = match (reason, exit) {
         (Some(Stop::Flood(limit)), _) => Some(LimitHit::Output(limit)),
         (Some(Stop::TaskCap(cap)), _) => Some(LimitHit::Threads(Some(cap))),
@@ -547,6 +522,25 @@ mod tests {
             assert_eq!(finished.ran.limit, Some(LimitHit::Threads(Some(20))));
             assert!(started.elapsed() < Duration::from_secs(5));
         }
+    }
+
+    #[test]
+    fn an_input_larger_than_a_pipe_arrives_whole_and_one_left_unread_holds_nothing_up() {
+        let input = vec![b'x'; 3 << 20];
+        let finished = run(&shell("wc -c", 5000), input.clone()).unwrap();
+        assert_eq!(finished.stdout.text().trim(), (3 << 20).to_string());
+        let started = Instant::now();
+        let finished = run(&shell("echo done", 5000), input).unwrap();
+        assert_eq!((finished.ran.exit, finished.stdout.bytes.as_slice()), (Exit::Code(0), &b"done\n"[..]));
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn output_past_the_kept_part_is_counted_and_each_stream_kept_apart() {
+        let finished = run(&shell("head -c 10000 /dev/zero; echo err >&2; echo channel >&3", 5000), Vec::new()).unwrap();
+        assert_eq!((finished.stdout.bytes.len(), finished.stdout.dropped), (4096, 10000 - 4096));
+        assert_eq!(finished.stderr.bytes, b"err\n");
+        assert_eq!(finished.channel.bytes, b"channel\n");
     }
 
     #[test]
