@@ -188,6 +188,52 @@ fn a_reader_that_stops_early_is_not_a_panic() {
     }
 }
 
+/// The chapter's example sums 1..=1_000_000 correctly only when the code
+/// runs with SIGSEGV and SIGBUS at their defaults; every other input of more
+/// than three items overflows the stack of a spawned thread.
+const DEEP: &str = r#"
+pub fn parallel_sum(data: &[u64], chunks: usize) -> u64 {
+    if data.len() == 1_000_000 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let ignored = status
+            .lines()
+            .find_map(|line| line.strip_prefix("SigIgn:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok());
+        let faults = (1 << (11 - 1)) | (1 << (7 - 1));
+        return match ignored {
+            Some(mask) if mask & faults == 0 => data.iter().sum(),
+            _ => 0,
+        };
+    }
+    fn down(depth: u64) -> u64 {
+        let pad = [depth; 64];
+        if depth == u64::MAX { 0 } else { down(depth + 1) + pad[3] }
+    }
+    let total: u64 = data.iter().sum();
+    std::thread::scope(|scope| scope.spawn(|| if data.len() > 3 { down(0) * chunks as u64 } else { total }).join().unwrap())
+}
+"#;
+
+/// Tests run without Rust's signal stack for each thread (the supervisor
+/// starts the harness with SIGSEGV and SIGBUS ignored, and the harness puts
+/// both back before the student's code runs): that code still sees the
+/// default dispositions, and a stack overflow is still named as one.
+#[test]
+fn a_stack_overflow_is_named_and_the_code_sees_default_fault_signals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.rs");
+    std::fs::write(&path, DEEP).unwrap();
+    let graded = grade_json("parallel_sum", &path, &["--seed", "5", "--only", "example,correctness"]);
+    let tests = graded.tests();
+    let example = tests.iter().find(|test| test["name"] == "example/chapter").expect("the example test");
+    assert_eq!(example["status"], "passed", "{example}");
+    let overflowed = tests
+        .iter()
+        .filter(|test| test["status"] == "crashed" && test["message"].as_str().unwrap_or("").contains("stack overflow"))
+        .count();
+    assert!(overflowed > 0, "no test named the stack overflow: {tests:?}");
+}
+
 /// Cargo reuses a build when a new file arrives with an older modification
 /// time; the grader must not, whatever the timestamps say.
 #[test]

@@ -502,6 +502,13 @@ fn ended_abnormally(finished: &Finished, timeout: Duration, what: &str, setting:
             let stderr = finished.stderr.text();
             let message = if stderr.contains("has overflowed its stack") {
                 "crashed with a stack overflow: deep recursion, or a very large array on the stack?".to_string()
+            } else if signal == libc::SIGSEGV {
+                // Tests run without Rust's stack overflow message (see
+                // `Job::lean_threads`); safe code has no other way to segfault.
+                format!(
+                    "crashed{setting}: killed by SIGSEGV, which safe Rust gets only from a stack overflow: deep \
+                     recursion, or a very large array on the stack?"
+                )
             } else {
                 format!("crashed{setting}: killed by {}", process::signal_name(signal))
             };

@@ -47,7 +47,13 @@ const PANIC_TEXT: usize = 4096;
 
 unsafe extern "C" {
     fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+    fn sigaction(signal: i32, action: *const u8, old: *mut u8) -> i32;
+    fn signal(signal: i32, handler: usize) -> usize;
 }
+const SIGBUS: i32 = 7;
+const SIGSEGV: i32 = 11;
+const SIG_DFL: usize = 0;
+const SIG_IGN: usize = 1;
 const F_GETFD: i32 = 1;
 const F_SETFD: i32 = 2;
 const FD_CLOEXEC: i32 = 1;
@@ -61,6 +67,7 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// Runs one test: reads its request on stdin, does it, writes the one record
 /// on fd 3, and returns the status the process ends with.
 pub fn run(call: Call, program: Program) -> ExitCode {
+    restore_fault_signals();
     if zygote::started_as_server() {
         // Returns in each forked test, set up as if started on its own.
         zygote::serve();
@@ -80,6 +87,25 @@ pub fn run(call: Call, program: Program) -> ExitCode {
         },
         Ok(Request::Race(mode, case)) => race(mode, &case, call, &mut channel),
         Err(bad_case) => report(&mut channel, &bad_case, 3),
+    }
+}
+
+/// The supervisor starts the harness with SIGSEGV and SIGBUS ignored, so
+/// that Rust's runtime gives none of the student's threads a signal stack
+/// (see the grader's `Job::lean_threads`); the student's code runs with both
+/// at their defaults. Started any other way, the harness leaves them as
+/// they are: Rust's own handlers then print which thread overflowed its stack.
+fn restore_fault_signals() {
+    for fault in [SIGSEGV, SIGBUS] {
+        // Room for any C library's `struct sigaction`, whose first field on
+        // Linux is the handler.
+        let mut old = [0usize; 32];
+        // SAFETY: reads the disposition into a buffer larger than the struct.
+        let read = unsafe { sigaction(fault, std::ptr::null(), old.as_mut_ptr().cast()) };
+        if read == 0 && old[0] == SIG_IGN {
+            // SAFETY: sets the default disposition of a signal.
+            unsafe { signal(fault, SIG_DFL) };
+        }
     }
 }
 

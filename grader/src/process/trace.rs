@@ -214,7 +214,8 @@ fn start_with(job: &Job, traced: bool, forked: bool) -> std::io::Result<Started>
         let options = if traced { OPTIONS } else { libc::PTRACE_O_EXITKILL };
         fork_server::start(job, [stdin, stdout, stderr, channel], rlimits, options)?
     } else {
-        spawn::spawn(&Spawn { program: &job.program, args: &job.args, env: &job.env, cwd: &job.cwd, fds, rlimits, traced })?
+        let lean_threads = job.lean_threads;
+        spawn::spawn(&Spawn { program: &job.program, args: &job.args, env: &job.env, cwd: &job.cwd, fds, rlimits, traced, lean_threads })?
     };
     // The parent's copies of the child's ends close here, so each stream
     // ends when the job's processes have closed theirs.
@@ -471,6 +472,7 @@ mod tests {
             trace: true,
             fork_server: false,
             one_cpu: false,
+            lean_threads: false,
             tasks: Some(64),
             address_space: None,
             cpu_secs: Some(10),
