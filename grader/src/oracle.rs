@@ -34,6 +34,23 @@ const ANSWER_BYTES: usize = 512 << 20;
 const ORACLE_MAIN: &str = r#"//! The grader's oracle: the instructor's reference, called on every case.
 use std::io::{Read, Write};
 
+// Rust's runtime maps a signal stack for each thread when SIGSEGV and
+// SIGBUS are at their defaults as it starts, and the reference starts a
+// thousand threads: both are ignored before the runtime starts, and set
+// back to their defaults first thing in main.
+unsafe extern "C" {
+    fn signal(signal: i32, handler: usize) -> usize;
+}
+extern "C" fn ignore_faults() {
+    unsafe {
+        signal(11, 1);
+        signal(7, 1);
+    }
+}
+#[used]
+#[unsafe(link_section = ".init_array")]
+static IGNORE_FAULTS: extern "C" fn() = ignore_faults;
+
 fn number(input: &mut impl Read) -> u64 {
     let mut bytes = [0; 8];
     input.read_exact(&mut bytes).expect("eight bytes");
@@ -41,6 +58,10 @@ fn number(input: &mut impl Read) -> u64 {
 }
 
 fn main() {
+    unsafe {
+        signal(11, 0);
+        signal(7, 0);
+    }
     // One case at a time, in one buffer: a million numbers come in 8 MB.
     let mut input = std::io::stdin().lock();
     let count = number(&mut input);
