@@ -11,7 +11,8 @@
 //! cap reach all of them, whatever process group or session they moved to.
 //!
 //! The calling thread is the tracer (ptrace binds a tracee to the thread
-//! that traced it), so each job runs on a thread of its own and waits only
+//! that traced it), so each job runs on a thread of its own (one of the
+//! supervisor's pool, used again once the job is done) and waits only
 //! for its own tracees (`__WNOTHREAD`). Where the kernel forbids tracing
 //! (a seccomp filter, Yama's `ptrace_scope` 3), jobs run untraced and their
 //! counts are unknown.
@@ -32,7 +33,7 @@ use super::{Captured, Exit, LimitHit, unix};
 /// Whether this kernel lets the supervisor trace its jobs; found out by the first job.
 static UNTRACEABLE: AtomicBool = AtomicBool::new(false);
 
-/// A job's processes, shared by the tracer, its watchdog and its output readers.
+/// A job's processes, shared by the tracer and the thread that minds the job's streams and clock.
 #[derive(Default)]
 struct JobState {
     /// Every process of the job still alive, by id.
