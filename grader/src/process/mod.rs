@@ -118,6 +118,15 @@ impl Captured {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
+
+    /// Takes `read` from the stream: kept while fewer than `keep` bytes are,
+    /// counted as dropped after. Returns every byte the stream has brought.
+    fn take(&mut self, read: &[u8], keep: usize) -> u64 {
+        let room = keep.saturating_sub(self.bytes.len()).min(read.len());
+        self.bytes.extend_from_slice(&read[..room]);
+        self.dropped += (read.len() - room) as u64;
+        self.bytes.len() as u64 + self.dropped
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -346,11 +355,9 @@ fn read_bounded(stream: Option<impl Read + Send + 'static>, keep: usize, on_floo
                     break;
                 }
                 let Ok(mut captured) = shared.lock() else { break };
-                let room = keep.saturating_sub(captured.bytes.len()).min(read);
-                captured.bytes.extend_from_slice(&buffer[..room]);
-                captured.dropped += (read - room) as u64;
+                let total = captured.take(&buffer[..read], keep);
                 if let Some((limit, stop)) = &on_flood
-                    && captured.bytes.len() as u64 + captured.dropped > *limit
+                    && total > *limit
                 {
                     stop();
                     break;

@@ -228,11 +228,9 @@ fn pump<W: Write + AsRawFd, R: Read + AsRawFd>(
             match output.reader.read(&mut buffer) {
                 Ok(0) => *slot = None,
                 Ok(read) => {
-                    let room = output.keep.saturating_sub(kept.bytes.len()).min(read);
-                    kept.bytes.extend_from_slice(&buffer[..room]);
-                    kept.dropped += (read - room) as u64;
+                    let total = kept.take(&buffer[..read], output.keep);
                     if let Some(limit) = output.flood
-                        && kept.bytes.len() as u64 + kept.dropped > limit
+                        && total > limit
                     {
                         watcher.flooded(limit);
                         *slot = None;

@@ -81,7 +81,6 @@ impl JobState {
         let processes = self.processes.lock().map(|processes| processes.clone()).unwrap_or_default();
         processes.into_iter().map(unix::cpu_time).try_fold(Duration::ZERO, |total, cpu| Some(total + cpu?))
     }
-
 }
 
 /// What the job's streams' thread does to it.
