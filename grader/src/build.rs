@@ -415,7 +415,6 @@ impl Compiler<'_> {
             fork_server: false,
             // The ordinary and the race build still run side by side, each on a CPU.
             one_cpu: true,
-            lean_threads: false,
             tasks: Some(BUILD_TASKS),
             address_space: self.address_space,
             cpu_secs: None,

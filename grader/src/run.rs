@@ -287,8 +287,7 @@ fn run_one(test: &PlannedTest, settings: &RunSettings) -> Outcome {
     // only; every other test's threads are counted.
     let trace = invocation.mode != Mode::Repeat;
     // Every test of a harness is forked from one copy of it started once.
-    let harness = test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace);
-    let job = Job { fork_server: true, lean_threads: true, ..harness };
+    let job = Job { fork_server: true, ..test_job(settings, invocation.harness, invocation.timeout, Some(invocation.channel_bytes), trace) };
     let mut mode = Vec::new();
     invocation.mode.put(&mut mode);
     match settings.session.run(job, &[&mode, &invocation.input]) {
@@ -317,7 +316,6 @@ fn test_job(settings: &RunSettings, program: &Path, timeout: Duration, channel_b
         channel_bytes,
         trace,
         fork_server: false,
-        lean_threads: false,
         // Real-thread repetitions, the untraced tests, run on every CPU: they
         // are there for threads that truly run at the same time.
         one_cpu: trace,

@@ -503,8 +503,8 @@ fn ended_abnormally(finished: &Finished, timeout: Duration, what: &str, setting:
             let message = if stderr.contains("has overflowed its stack") {
                 "crashed with a stack overflow: deep recursion, or a very large array on the stack?".to_string()
             } else if signal == libc::SIGSEGV {
-                // Tests run without Rust's stack overflow message (see
-                // `Job::lean_threads`); safe code has no other way to segfault.
+                // Tests run without Rust's stack overflow message (see the
+                // harness's `IGNORE_FAULTS`); safe code has no other way to segfault.
                 format!(
                     "crashed{setting}: killed by SIGSEGV, which safe Rust gets only from a stack overflow: deep \
                      recursion, or a very large array on the stack?"

@@ -193,7 +193,6 @@ fn start_server(job: &Job) -> io::Result<Server> {
         fds: [Some(theirs.as_raw_fd()), None, None, None],
         rlimits: Rlimits::default(),
         traced: false,
-        lean_threads: job.lean_threads,
     })?;
     Ok(Server { socket: ours, pid })
 }

@@ -50,14 +50,6 @@ pub struct Job {
     /// moving between CPUs. Not for a job whose threads must truly overlap.
     #[serde(default)]
     pub one_cpu: bool,
-    /// The program is a test harness, started with SIGSEGV and SIGBUS
-    /// ignored: Rust's runtime then gives none of its threads a signal stack
-    /// of its own (a mapping made and unmapped for each thread, a third of
-    /// what starting one costs here), and the harness sets both back to
-    /// their defaults before any student code runs. A fault still ends the
-    /// process with SIGSEGV or SIGBUS.
-    #[serde(default)]
-    pub lean_threads: bool,
     /// Threads and processes alive at once; one more stops a traced job.
     pub tasks: Option<u64>,
     pub address_space: Option<u64>,

@@ -35,8 +35,6 @@ pub struct Spawn<'a> {
     /// The child asks to be traced by the calling thread (`PTRACE_TRACEME`)
     /// and stops at its `execve`.
     pub traced: bool,
-    /// The program starts with SIGSEGV and SIGBUS ignored (see `Job::lean_threads`).
-    pub lean_threads: bool,
 }
 
 /// The child's stack: it only makes system calls.
@@ -52,7 +50,6 @@ struct Context {
     limits: *const Limit,
     limit_count: usize,
     traced: bool,
-    lean_threads: bool,
     /// Written by the child when a step fails: its errno.
     error: i32,
 }
@@ -82,7 +79,6 @@ pub fn spawn(spawn: &Spawn) -> io::Result<i32> {
         limits: limits.as_ptr(),
         limit_count: limits.len(),
         traced: spawn.traced,
-        lean_threads: spawn.lean_threads,
         error: 0,
     };
     let mut stack = vec![0u8; STACK_BYTES];
@@ -137,10 +133,6 @@ extern "C" fn child(context: *mut libc::c_void) -> libc::c_int {
         };
         // Ignored stays ignored across execve, and Rust's runtime ignores SIGPIPE.
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        if context.lean_threads {
-            libc::signal(libc::SIGSEGV, libc::SIG_IGN);
-            libc::signal(libc::SIGBUS, libc::SIG_IGN);
-        }
         if libc::setpgid(0, 0) == -1 {
             fail(context);
         }
@@ -224,7 +216,6 @@ mod tests {
             fds: [None; 4],
             rlimits: Rlimits::default(),
             traced: false,
-            lean_threads: false,
         }
     }
 
@@ -232,7 +223,7 @@ mod tests {
     fn a_child_gets_its_arguments_environment_folder_descriptors_and_limits() {
         let (mut out, out_writer) = std::io::pipe().unwrap();
         let (mut channel, channel_writer) = std::io::pipe().unwrap();
-        let script = "echo \"$1 $GREETING $(pwd)\"; ulimit -f; ulimit -c; echo answer >&3; echo \"$$ $(cut -d' ' -f5 /proc/$$/stat)\"; grep SigIgn /proc/$$/status";
+        let script = "echo \"$1 $GREETING $(pwd)\"; ulimit -f; ulimit -c; echo answer >&3; echo \"$$ $(cut -d' ' -f5 /proc/$$/stat)\"";
         let args = ["-c".to_string(), script.to_string(), "sh".to_string(), "first".to_string()];
         let env = [("GREETING".to_string(), "hello".to_string()), ("PATH".to_string(), "/usr/bin:/bin".to_string())];
         let pid = spawn(&Spawn {
@@ -243,7 +234,6 @@ mod tests {
             fds: [None, Some(out_writer.as_raw_fd()), Some(out_writer.as_raw_fd()), Some(channel_writer.as_raw_fd())],
             rlimits: Rlimits { file_bytes: Some(1024 * 512), ..Rlimits::default() },
             traced: false,
-            lean_threads: true,
         })
         .unwrap();
         drop((out_writer, channel_writer));
@@ -259,9 +249,6 @@ mod tests {
         assert_eq!(answer, "answer\n");
         let ids: Vec<&str> = lines[3].split_whitespace().collect();
         assert_eq!(ids[0], ids[1], "the child leads its own process group: {text}");
-        let ignored = lines[4].strip_prefix("SigIgn:").map(|mask| u64::from_str_radix(mask.trim(), 16).unwrap());
-        let faults = (1 << (libc::SIGSEGV - 1)) | (1 << (libc::SIGBUS - 1));
-        assert_eq!(ignored.map(|mask| mask & faults), Some(faults), "lean threads: SIGSEGV and SIGBUS ignored: {text}");
     }
 
     #[test]

@@ -214,8 +214,7 @@ fn start_with(job: &Job, traced: bool, forked: bool) -> std::io::Result<Started>
         let options = if traced { OPTIONS } else { libc::PTRACE_O_EXITKILL };
         fork_server::start(job, [stdin, stdout, stderr, channel], rlimits, options)?
     } else {
-        let lean_threads = job.lean_threads;
-        spawn::spawn(&Spawn { program: &job.program, args: &job.args, env: &job.env, cwd: &job.cwd, fds, rlimits, traced, lean_threads })?
+        spawn::spawn(&Spawn { program: &job.program, args: &job.args, env: &job.env, cwd: &job.cwd, fds, rlimits, traced })?
     };
     // The parent's copies of the child's ends close here, so each stream
     // ends when the job's processes have closed theirs.
@@ -472,7 +471,6 @@ mod tests {
             trace: true,
             fork_server: false,
             one_cpu: false,
-            lean_threads: false,
             tasks: Some(64),
             address_space: None,
             cpu_secs: Some(10),
