@@ -7,7 +7,7 @@ use std::fs::{File, FileTimes};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use support::{grade_json, grader, repo};
+use support::{grade_json, grader, repo, sandbox_available};
 
 const REFERENCE_SUM: &str = "assignments/parallel_sum/reference.rs";
 
@@ -396,45 +396,82 @@ fn a_file_named_like_an_option_is_graded_as_a_file() {
     }
 }
 
+/// Grades the reference's correctness tests with `cache` as the grader's
+/// cache and `sandbox` as its sandbox setting: its report.
+fn grade_with_cache(cache: &Path, sandbox: &str) -> serde_json::Value {
+    let output = support::grader_command()
+        .env("GRADER_CACHE", cache)
+        .args(["--sandbox", sandbox, "grade", "parallel_sum", REFERENCE_SUM, "--seed", "3", "--only", "correctness", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    assert!(report["tests"].as_array().is_some_and(|tests| tests.len() > 10), "{report}");
+    report
+}
+
+/// The one link `cache` has recorded, the ordinary harness's: where its
+/// recipe is, and the recipe.
+fn recorded_link(cache: &Path) -> (std::path::PathBuf, serde_json::Value) {
+    let recipes: Vec<_> = walk(cache).into_iter().filter(|path| path.ends_with("recipe.json")).collect();
+    assert_eq!(recipes.len(), 1, "one recorded link, the ordinary harness's: {recipes:?}");
+    let recipe = serde_json::from_slice(&std::fs::read(&recipes[0]).unwrap()).unwrap();
+    (recipes[0].clone(), recipe)
+}
+
+/// Makes the recipe at `file` run a shell script of `body` as its linker,
+/// kept beside the recipe: inside the cache folder a build can read, in the
+/// sandbox too.
+fn stand_in_linker(file: &Path, recipe: &mut serde_json::Value, name: &str, body: &str) {
+    let script = file.with_file_name(name);
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    recipe["program"] = script.to_str().unwrap().into();
+    std::fs::write(file, serde_json::to_vec(&*recipe).unwrap()).unwrap();
+}
+
+fn full_marks(report: &serde_json::Value) -> bool {
+    report["score"] == report["max_score"]
+}
+
 /// A build links each harness with the linker command rustc ran for the
 /// reference, recorded once per machine; a recorded command that fails
 /// costs that build a link by rustc, never the student's points.
 #[test]
 fn the_recorded_link_is_used_and_one_that_fails_falls_back_to_rustc() {
     let cache = tempfile::tempdir().unwrap();
-    let grade = || {
-        let output = support::grader_command()
-            .env("GRADER_CACHE", cache.path())
-            .args(["--sandbox", "off", "grade", "parallel_sum", REFERENCE_SUM, "--seed", "3", "--only", "correctness", "--format", "json"])
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(report["score"], report["max_score"], "{report}");
-        assert!(report["tests"].as_array().is_some_and(|tests| tests.len() > 10));
-    };
-    grade();
-    let recipes: Vec<_> = walk(cache.path()).into_iter().filter(|path| path.ends_with("recipe.json")).collect();
-    assert_eq!(recipes.len(), 1, "one recorded link, the ordinary harness's: {recipes:?}");
-    let mut recipe: serde_json::Value = serde_json::from_slice(&std::fs::read(&recipes[0]).unwrap()).unwrap();
+    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
+    let (file, mut recipe) = recorded_link(cache.path());
     let linker = recipe["program"].as_str().unwrap().to_string();
     // A linker that leaves a mark: the recorded command is what links.
     let used = cache.path().join("used");
-    let mut stand_in = |name: &str, body: String| {
-        let script = cache.path().join(name);
-        std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        recipe["program"] = script.to_str().unwrap().into();
-        std::fs::write(&recipes[0], serde_json::to_vec(&recipe).unwrap()).unwrap();
-    };
-    stand_in("marking-linker", format!(": > '{}'\nexec '{linker}' \"$@\"", used.display()));
-    grade();
+    stand_in_linker(&file, &mut recipe, "marking-linker", &format!(": > '{}'\nexec '{linker}' \"$@\"", used.display()));
+    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
     assert!(used.exists(), "the recorded link was not used");
     // A linker that fails: rustc links instead, and the grade is the same.
     let failed = cache.path().join("failed");
-    stand_in("failing-linker", format!(": > '{}'\nexit 1", failed.display()));
-    grade();
+    stand_in_linker(&file, &mut recipe, "failing-linker", &format!(": > '{}'\nexit 1", failed.display()));
+    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
     assert!(failed.exists(), "the recorded link was not tried");
+}
+
+/// The same inside the sandbox, where a linker can leave no mark outside:
+/// a recorded linker that writes a program which does nothing costs every
+/// test, so it is what linked; one that fails costs nothing.
+#[test]
+fn the_recorded_link_is_used_inside_the_sandbox() {
+    if !sandbox_available() {
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    assert!(full_marks(&grade_with_cache(cache.path(), "required")));
+    let (file, mut recipe) = recorded_link(cache.path());
+    let empty_program = "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=\"$2\"; shift; done\nprintf '#!/bin/sh\\n' > \"$out\" && chmod 755 \"$out\"";
+    stand_in_linker(&file, &mut recipe, "empty-program-linker", empty_program);
+    let report = grade_with_cache(cache.path(), "required");
+    let passed = report["tests"].as_array().unwrap().iter().filter(|test| test["status"] == "passed").count();
+    assert_eq!(passed, 0, "the recorded link was not what linked: {report}");
+    stand_in_linker(&file, &mut recipe, "failing-linker", "exit 1");
+    assert!(full_marks(&grade_with_cache(cache.path(), "required")));
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
