@@ -404,8 +404,12 @@ fn grade_with_cache(cache: &Path, sandbox: &str) -> serde_json::Value {
         .args(["--sandbox", sandbox, "grade", "parallel_sum", REFERENCE_SUM, "--seed", "3", "--only", "correctness", "--format", "json"])
         .output()
         .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{stderr}"));
     assert!(report["tests"].as_array().is_some_and(|tests| tests.len() > 10), "{report}");
+    // 0 for full marks, 1 for points lost: never an error of the grader's.
+    let code = if report["score"] == report["max_score"] { 0 } else { 1 };
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
     report
 }
 
@@ -429,8 +433,8 @@ fn stand_in_linker(file: &Path, recipe: &mut serde_json::Value, name: &str, body
     std::fs::write(file, serde_json::to_vec(&*recipe).unwrap()).unwrap();
 }
 
-fn full_marks(report: &serde_json::Value) -> bool {
-    report["score"] == report["max_score"]
+fn assert_full_marks(report: &serde_json::Value) {
+    assert_eq!(report["score"], report["max_score"], "{report}");
 }
 
 /// A build links each harness with the linker command rustc ran for the
@@ -439,18 +443,18 @@ fn full_marks(report: &serde_json::Value) -> bool {
 #[test]
 fn the_recorded_link_is_used_and_one_that_fails_falls_back_to_rustc() {
     let cache = tempfile::tempdir().unwrap();
-    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
+    assert_full_marks(&grade_with_cache(cache.path(), "off"));
     let (file, mut recipe) = recorded_link(cache.path());
     let linker = recipe["program"].as_str().unwrap().to_string();
     // A linker that leaves a mark: the recorded command is what links.
     let used = cache.path().join("used");
     stand_in_linker(&file, &mut recipe, "marking-linker", &format!(": > '{}'\nexec '{linker}' \"$@\"", used.display()));
-    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
+    assert_full_marks(&grade_with_cache(cache.path(), "off"));
     assert!(used.exists(), "the recorded link was not used");
     // A linker that fails: rustc links instead, and the grade is the same.
     let failed = cache.path().join("failed");
     stand_in_linker(&file, &mut recipe, "failing-linker", &format!(": > '{}'\nexit 1", failed.display()));
-    assert!(full_marks(&grade_with_cache(cache.path(), "off")));
+    assert_full_marks(&grade_with_cache(cache.path(), "off"));
     assert!(failed.exists(), "the recorded link was not tried");
 }
 
@@ -463,7 +467,7 @@ fn the_recorded_link_is_used_inside_the_sandbox() {
         return;
     }
     let cache = tempfile::tempdir().unwrap();
-    assert!(full_marks(&grade_with_cache(cache.path(), "required")));
+    assert_full_marks(&grade_with_cache(cache.path(), "required"));
     let (file, mut recipe) = recorded_link(cache.path());
     let empty_program = "while [ $# -gt 1 ]; do [ \"$1\" = -o ] && out=\"$2\"; shift; done\nprintf '#!/bin/sh\\n' > \"$out\" && chmod 755 \"$out\"";
     stand_in_linker(&file, &mut recipe, "empty-program-linker", empty_program);
@@ -471,7 +475,7 @@ fn the_recorded_link_is_used_inside_the_sandbox() {
     let passed = report["tests"].as_array().unwrap().iter().filter(|test| test["status"] == "passed").count();
     assert_eq!(passed, 0, "the recorded link was not what linked: {report}");
     stand_in_linker(&file, &mut recipe, "failing-linker", "exit 1");
-    assert!(full_marks(&grade_with_cache(cache.path(), "required")));
+    assert_full_marks(&grade_with_cache(cache.path(), "required"));
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
