@@ -221,8 +221,8 @@ fn start_with(job: &Job, traced: bool, forked: bool) -> std::io::Result<Started>
     Ok(Started { pid, stdin, stdout, stderr, channel: channel.map(|(reader, _writer)| reader), at, seized: forked })
 }
 
-fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool, minder: Minder, cpus: Vec<usize>) -> Finished {
-    let Started { pid, stdin: input, stdout, stderr, channel, at, seized } = started;
+fn watch(job: &Job, started: Started, input: Vec<u8>, traced: bool, minder: Minder, cpus: Vec<usize>) -> Finished {
+    let Started { pid, stdin, stdout, stderr, channel, at, seized } = started;
     let state = Arc::new(JobState::default());
     if let Ok(mut processes) = state.processes.lock() {
         processes.insert(pid);
@@ -237,7 +237,7 @@ fn watch(job: &Job, started: Started, stdin: Vec<u8>, traced: bool, minder: Mind
     ];
     let deadline = at + Duration::from_millis(job.timeout_ms);
     let watcher: Arc<dyn streams::Watcher> = state.clone();
-    let minded = minder.mind(input, stdin, outputs, deadline, watcher, cpus);
+    let minded = minder.mind(stdin, input, outputs, deadline, watcher, cpus);
 
     let (status, cpu, tasks, left) = match (seized, traced) {
         (_, true) => trace(job, pid, &state, seized),
